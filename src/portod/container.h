@@ -1,0 +1,293 @@
+/* The container engine: the tree of containers, their states and the
+ * operations on them. Everything here runs on the worker's event loop thread;
+ * there are no locks. Files of the engine:
+ *   container.c   tree, names, ids, states, events of state changes
+ *   ct_start.c    start: environment, argv, std streams, spawn
+ *   ct_stop.c     stop/kill/pause/resume/destroy/death/respawn/aging
+ *   prop*.c       the property table (prop.h)
+ *   stdio.c       internal stdout/stderr storage and rotation
+ *   waiter.c      wait/AsyncWait and events
+ *   labels.c      labels and the label calls
+ *   persist.c     records in <state_dir>/kvs
+ *   auth.c        client container, credentials, permissions
+ *   rpc_container.c  the rpc_* handlers of daemon.h */
+#pragma once
+
+#include <sys/types.h>
+#include "basic/error.h"
+#include "basic/strutil.h"
+#include "daemon.h"
+
+enum ct_state {
+        CT_STOPPED,
+        CT_STARTING,
+        CT_RUNNING,
+        CT_STOPPING,
+        CT_PAUSED,
+        CT_DEAD,
+        CT_META,
+        CT_RESPAWNING,
+        CT_DESTROYED,   /* only in events */
+        CT_STATE_MAX,
+};
+
+enum virt_mode {
+        VIRT_APP,
+        VIRT_OS,
+        VIRT_HOST,
+        VIRT_JOB,
+        VIRT_MODE_MAX,
+};
+
+enum { CT_STDIN, CT_STDOUT, CT_STDERR };
+
+#define PROP_SET_WORDS 2        /* bitmap of explicitly set properties */
+
+struct ct_label {
+        char *name;
+        char *value;
+};
+
+struct ct_ulimit {
+        int resource;           /* RLIMIT_* */
+        uint64_t soft, hard;    /* RLIM_INFINITY = unlimited */
+};
+
+/* Bookkeeping of an internal (rotated) stdout/stderr file. Offsets count
+ * bytes since the start of the stream. */
+struct ct_stream {
+        uint64_t offset;        /* first byte still kept */
+        uint64_t base;          /* stream offset of file position 0 */
+};
+
+struct stop_op;
+struct ct_client;
+struct loop_timer;
+
+struct container {
+        char *name;                     /* full name "a/b"; "/" for the root */
+        const char *short_name;         /* last component */
+        uint64_t id;
+        unsigned level;
+        struct container *parent;
+        struct container **children;    /* sorted by name */
+        size_t n_children, children_cap;
+
+        enum ct_state state;
+        enum ct_state paused_from;      /* running or meta, while paused */
+        bool is_meta;                   /* started without a command */
+
+        /* ---- configuration (prop_*.c) ---- */
+        uint64_t prop_set[PROP_SET_WORDS];
+        char *command;
+        char **command_argv;            /* NULL unless set */
+        char **env;                     /* "K=V" as set by the user */
+        char **env_secret;
+        uid_t user;
+        gid_t group;
+        uid_t owner_uid;
+        gid_t owner_gid;
+        mode_t umask;
+        struct ct_ulimit *ulimits;      /* explicit ones, sorted by resource */
+        size_t n_ulimits;
+        char *cwd;                      /* NULL = default */
+        char *std_path[3];              /* NULL = default */
+        uint64_t stdout_limit;
+        enum virt_mode virt_mode;
+        bool isolate;
+        char *hostname;
+        char *private_value;
+        struct ct_label *labels;        /* sorted by name */
+        size_t n_labels;
+        bool weak;
+        bool respawn;
+        uint64_t respawn_count;
+        int64_t max_respawns;           /* -1 = unlimited */
+        uint64_t respawn_delay_ns;
+        uint64_t aging_time_s;
+
+        /* ---- runtime ---- */
+        pid_t task_pid;                 /* main process while it lives (portoinit with isolate) */
+        pid_t cmd_pid;                  /* the command: task_pid, or portoinit's child (root_pid) */
+        uint64_t task_starttime;        /* /proc/PID/stat starttime, against pid reuse */
+        pid_t lost_pid;                 /* killed main process whose exit is still due */
+        bool task_exited;               /* main process gone during stopping */
+        bool task_isolated;             /* started with portoinit (status file) */
+        int exit_status;
+        bool oom_killed;
+        char *start_error;
+        struct ct_stream stream[3];
+        uint64_t creation_time_ms;      /* realtime */
+        uint64_t start_time_ms;
+        uint64_t death_time_ms;
+        uint64_t change_time_ms;
+
+        /* ---- engine bookkeeping ---- */
+        struct stop_op *stop_op;        /* stop in progress rooted here */
+        struct loop_timer *respawn_timer;
+        struct loop_timer *aging_timer;
+        struct loop_timer *restore_timer;  /* waiting for a restored task's exit status */
+        struct ct_client *weak_owner;   /* connection of createWeak */
+        bool restored_pending;          /* restored as running; exit status awaited */
+        bool destroying;                /* no more records */
+};
+
+extern struct container *ct_root;
+
+/* The main process is gone or abandoned; its exit report may still come. */
+static inline void ct_task_forget(struct container *ct)
+{
+        if (ct->task_pid > 0)
+                ct->lost_pid = ct->task_pid;
+        ct->task_pid = 0;
+        ct->cmd_pid = 0;
+}
+
+/* virt_mode=job runs as a process group in the parent: never isolated. */
+static inline bool ct_isolated(const struct container *ct)
+{
+        return ct->isolate && ct->virt_mode != VIRT_JOB;
+}
+
+/* Where signals for the main process go: the command itself. */
+static inline pid_t ct_signal_pid(const struct container *ct)
+{
+        return ct->cmd_pid > 0 ? ct->cmd_pid : ct->task_pid;
+}
+
+/* ---- container.c: tree, names, states ---- */
+
+int ct_tree_init(void);
+struct container *ct_find(const char *full_name);
+/* Containers except the root, sorted by full name. */
+struct container *const *ct_list_all(size_t *ret_n);
+size_t ct_count(void);
+static inline bool ct_is_root(const struct container *ct) { return ct->parent == NULL; }
+/* Relative cgroup path: "" for the root, the full name otherwise. */
+static inline const char *ct_cg_rel(const struct container *ct) { return ct_is_root(ct) ? "" : ct->name; }
+bool ct_is_ancestor(const struct container *anc, const struct container *ct);
+/* Controllers with a cgroup of the container's own (1 << enum cg_controller):
+ * all supported ones for first-level containers (manual "CGROUPS"), freezer,
+ * memory and cpuacct below. */
+unsigned ct_cg_mask(const struct container *ct);
+/* Cgroup (relative path) the container's tasks use in controller c: its own
+ * or the nearest ancestor's. */
+const char *ct_cg_rel_for(const struct container *ct, int controller);
+/* Insert a new stopped container (id 0 = allocate a fresh one). */
+int ct_insert(const char *name, uint64_t id, uid_t owner_uid, gid_t owner_gid,
+              struct container **ret, struct perror *e);
+/* Unlink from the tree and free (no side effects on the system). */
+void ct_remove_free(struct container *ct);
+uint64_t ct_next_id_peek(void);
+void ct_id_seen(uint64_t id);
+
+const char *ct_state_to_string(enum ct_state s);
+int ct_state_from_string(const char *s, enum ct_state *ret);
+const char *virt_mode_to_string(enum virt_mode m);
+int virt_mode_from_string(const char *s, enum virt_mode *ret);
+
+/* Change state: change_time, record, events (with the pseudo label
+ * exit_code for dead/respawning), the meta parent's "finished" event. */
+void ct_set_state(struct container *ct, enum ct_state state);
+/* Same with an explicit pseudo label for the event (start_error). */
+void ct_set_state_event(struct container *ct, enum ct_state state, const char *label, const char *value);
+void ct_touch(struct container *ct);
+/* A sync waiter accepts it: stopped, dead, respawning, meta w/o running children. */
+bool ct_is_finished(const struct container *ct);
+bool ct_has_running_children(const struct container *ct);
+/* running/meta/paused/stopping/starting: cgroups exist, runtime data valid. */
+bool ct_is_active(const struct container *ct);
+int ct_exit_code(const struct container *ct);
+
+/* Name resolution of 10.1; writes the full name ("/" for root) into an
+ * arena string. */
+int ct_resolve_name(struct request *req, const char *name, const char **ret_full, struct perror *e);
+/* Resolve and look up an existing container. */
+int ct_lookup(struct request *req, const char *name, struct container **ret, struct perror *e);
+/* Name of ct as the client sees it. */
+const char *ct_client_name(struct request *req, const struct container *ct);
+/* "/porto/a/b", "/" for the root. */
+char *ct_absolute_name(const struct container *ct);
+
+/* Helpers shared by the engine files. */
+int rm_rf(const char *path);
+char *ct_default_cwd(const struct container *ct);
+const char *ct_cwd(const struct container *ct, char *buf, size_t len);
+
+/* ---- prop_process.c ---- */
+struct spawn_rlimit;
+/* Effective rlimits: defaults from the config overridden by ulimit. */
+int ct_rlimits(const struct container *ct, struct spawn_rlimit **ret, size_t *ret_n);
+
+/* ---- ct_start.c ---- */
+int ct_start(struct container *ct, struct request *req, struct perror *e);
+/* Full environment "K=V" vector of the container (defaults, config, user). */
+int ct_build_env(const struct container *ct, char ***ret);
+const char *host_hostname(void);
+uint64_t ct_pid_starttime(pid_t pid);
+
+/* ---- ct_stop.c ---- */
+/* Stop the subtree; parks req (may be NULL) until done. Returns 1 if parked. */
+int ct_stop(struct container *ct, uint64_t timeout_ms, struct request *req, struct perror *e);
+int ct_kill(struct container *ct, int sig, struct perror *e);
+int ct_pause(struct container *ct, struct perror *e);
+int ct_resume(struct container *ct, struct perror *e);
+int ct_respawn(struct container *ct, struct request *req, struct perror *e);
+/* Destroy the subtree deepest-first, no grace. */
+void ct_destroy(struct container *ct);
+/* Release runtime resources of a stopped-from-now container (cgroups). */
+void ct_release(struct container *ct);
+/* Aging timer after death or aging_time change. */
+void ct_schedule_aging(struct container *ct);
+/* Mark the container dead with raw wait status (also kills the rest). */
+void ct_died(struct container *ct, int status);
+void ct_stop_op_client_gone(struct stop_op *op, struct request *req);
+void ct_cgroups_remove(struct container *ct);
+void ct_start_children_respawn(struct container *ct);
+
+/* ---- stdio.c ---- */
+/* Path of the stream's file ("" when it goes to /dev/null or a pipe). */
+int ct_stream_path(const struct container *ct, int stream, char **ret);
+bool ct_stream_internal(const struct container *ct, int stream);
+/* Open the internal files for a new start (truncating them). */
+int ct_stream_open(struct container *ct, int stream, int *ret_fd, struct perror *e);
+/* Read stdout/stderr per 10.7 index syntax. */
+int ct_stream_read(struct container *ct, int stream, const char *index, struct strbuf *out, struct perror *e);
+void ct_stream_rotate(struct container *ct, int stream);
+void stdio_timer_start(void);
+
+/* ---- labels.c ---- */
+const char *ct_label_get(const struct container *ct, const char *name);
+/* Set (value non-empty) or remove (empty/NULL); checks name/value/count. */
+int ct_label_set(struct container *ct, const char *name, const char *value, bool notify, struct perror *e);
+/* Label lookup with ancestors for ".NAME". */
+const char *ct_label_find(const struct container *ct, const char *name);
+void ct_labels_free(struct container *ct);
+
+/* ---- waiter.c ---- */
+/* Event for waiters: a state change (label NULL or pseudo), or a label change. */
+void waiter_event(struct container *ct, const char *label, const char *value);
+/* Same, with an explicit state string ("destroyed"). */
+void waiter_event_state(struct container *ct, const char *state, const char *label, const char *value);
+struct ct_client *ct_client_get(struct client *c);
+void ct_client_add_weak(struct ct_client *cl, struct container *ct);
+void ct_client_drop_weak(struct container *ct);
+void ct_client_set_parked_stop(struct request *req, struct stop_op *op);
+
+/* ---- persist.c ---- */
+int persist_init(void);
+void ct_save(struct container *ct);
+void ct_record_remove(struct container *ct);
+int persist_restore(void);
+uint64_t persist_alloc_id(void);
+char *ct_status_path(const struct container *ct);
+
+/* ---- auth.c ---- */
+void client_cred(const struct client *c, uid_t *ret_uid, gid_t *ret_gid);
+bool client_is_super(const struct client *c);
+int ct_check_write(struct request *req, struct container *ct, struct perror *e);
+char *uid_to_name(uid_t uid, char *buf, size_t len);
+char *gid_to_name(gid_t gid, char *buf, size_t len);
+int user_parse(const char *s, uid_t *ret);
+int group_parse(const char *s, gid_t *ret);
+bool user_in_group(uid_t uid, gid_t gid);

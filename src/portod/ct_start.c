@@ -1,0 +1,481 @@
+/* Start of a container: ancestors first, cgroups, working directory, the
+ * environment, argv (wordexp(3) with the container's environment), std
+ * streams and the spawn of the main process (spawn.h). */
+#include <fcntl.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <wordexp.h>
+#include "container.h"
+#include "prop.h"
+#include "spawn.h"
+#include "basic/fileio.h"
+#include "basic/log.h"
+#include "basic/timeutil.h"
+#include "shared/cgroup.h"
+
+extern char **environ;
+
+const char *host_hostname(void)
+{
+        static char name[256];
+
+        if (!name[0] && gethostname(name, sizeof(name) - 1) < 0)
+                strcpy(name, "localhost");
+        return name;
+}
+
+/* Replace or append "K=V" in an env vector. */
+static int env_put(char ***env, const char *kv)
+{
+        const char *eq = strchr(kv, '=');
+        size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
+
+        for (char **p = *env; p && *p; p++)
+                if (strncmp(*p, kv, klen) == 0 && (*p)[klen] == '=') {
+                        char *n = strdup(kv);
+                        if (!n)
+                                return -ENOMEM;
+                        free(*p);
+                        *p = n;
+                        return 0;
+                }
+        return strv_push(env, kv);
+}
+
+static int env_put_pair(char ***env, const char *k, const char *v)
+{
+        _cleanup_free_ char *kv = strdup_printf("%s=%s", k, v);
+        return kv ? env_put(env, kv) : -ENOMEM;
+}
+
+static int env_put_parents(char ***env, const struct container *ct)
+{
+        int r;
+
+        if (!ct || ct_is_root(ct))
+                return 0;
+        if (!ct_isolated(ct)) {
+                r = env_put_parents(env, ct->parent);
+                if (r < 0)
+                        return r;
+        }
+        for (char **p = ct->env; p && *p; p++) {
+                r = env_put(env, *p);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int ct_build_env(const struct container *ct, char ***ret)
+{
+        _cleanup_strv_free_ char **env = NULL;
+        char cwdbuf[4096], user[64], owner[64];
+        const char *cwd = ct_cwd(ct, cwdbuf, sizeof(cwdbuf));
+        int r;
+
+        uid_to_name(ct->user, user, sizeof(user));
+        uid_to_name(ct->owner_uid, owner, sizeof(owner));
+        if ((r = env_put_pair(&env, "container", "lxc")) < 0 ||
+            (r = env_put_pair(&env, "PORTO_NAME", ct->name)) < 0 ||
+            (r = env_put_pair(&env, "PORTO_HOST", host_hostname())) < 0 ||
+            (r = env_put_pair(&env, "PORTO_USER", owner)) < 0 ||
+            (r = env_put_pair(&env, "HOME", cwd)) < 0 ||
+            (r = env_put_pair(&env, "USER", user)) < 0 ||
+            (r = env_put_pair(&env, "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")) < 0)
+                return r;
+        for (char **p = config->extra_env; p && *p; p++)
+                if ((r = env_put(&env, *p)) < 0)
+                        return r;
+        /* a non-isolated container inherits its parents' environment */
+        if (!ct_isolated(ct) && (r = env_put_parents(&env, ct->parent)) < 0)
+                return r;
+        for (char **p = ct->env; p && *p; p++)
+                if ((r = env_put(&env, *p)) < 0)
+                        return r;
+        for (char **p = ct->env_secret; p && *p; p++)
+                if ((r = env_put(&env, *p)) < 0)
+                        return r;
+        if (!env && (r = strv_push(&env, "container=lxc")) < 0)
+                return r;
+        *ret = TAKE_PTR(env);
+        return 0;
+}
+
+static const char *wordexp_error(int r)
+{
+        switch (r) {
+        case WRDE_BADCHAR:
+                return "contains an unquoted special character (one of |&;<>(){} or newline)";
+        case WRDE_CMDSUB:
+                return "command substitution $(...) or `...` is not allowed";
+        case WRDE_SYNTAX:
+                return "has a shell syntax error (unbalanced quotes?)";
+        case WRDE_NOSPACE:
+                return "is too large";
+        default:
+                return "cannot be parsed";
+        }
+}
+
+static int build_argv(const struct container *ct, char **env, char ***ret, struct perror *e)
+{
+        wordexp_t we;
+        char **saved;
+        int r;
+
+        if (ct->command_argv) {
+                *ret = strv_copy(ct->command_argv);
+                return *ret ? 0 : -ENOMEM;
+        }
+        /* wordexp reads variables from environ: expand with the container's */
+        saved = environ;
+        environ = env;
+        r = wordexp(ct->command, &we, WRDE_NOCMD);
+        environ = saved;
+        if (r != 0) {
+                if (r == WRDE_NOSPACE)
+                        wordfree(&we);
+                return perror_set(e, EERROR_INVALID_COMMAND, -EINVAL, "command \"%s\" %s",
+                                  ct->command, wordexp_error(r));
+        }
+        if (we.we_wordc == 0) {
+                wordfree(&we);
+                return perror_set(e, EERROR_INVALID_COMMAND, -EINVAL, "command \"%s\" is empty after expansion",
+                                  ct->command);
+        }
+        *ret = strv_copy(we.we_wordv);
+        wordfree(&we);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int create_cgroups(struct container *ct, struct perror *e)
+{
+        unsigned mask = ct_cg_mask(ct);
+
+        for (int c = 0; c < CG_CONTROLLER_MAX; c++) {
+                int r;
+
+                if (!(mask & (1u << c)))
+                        continue;
+                r = cg_create(c, ct_cg_rel(ct));
+                if (r < 0)
+                        return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot create %s cgroup of %s",
+                                                cg_controller_to_string(c), ct->name);
+        }
+        return 0;
+}
+
+void ct_cgroups_remove(struct container *ct)
+{
+        unsigned mask;
+
+        if (ct_is_root(ct))
+                return;
+        mask = ct_cg_mask(ct);
+        for (int c = 0; c < CG_CONTROLLER_MAX; c++) {
+                int r;
+
+                if (!(mask & (1u << c)) || !cg_exists(c, ct->name))
+                        continue;
+                r = cg_remove(c, ct->name);
+                if (r < 0)
+                        log_warning_errno(r, "%s: cannot remove %s cgroup: %m", ct->name,
+                                          cg_controller_to_string(c));
+        }
+}
+
+/* The main process joins the container's cgroup in every controller, or
+ * the nearest ancestor's where it has none. */
+static int cgroup_procs(const struct container *ct, char ***ret, struct perror *e)
+{
+        _cleanup_strv_free_ char **v = NULL;
+        unsigned supported = cg_supported_mask();
+
+        for (int c = 0; c < CG_CONTROLLER_MAX; c++) {
+                _cleanup_free_ char *path = NULL;
+                int r;
+
+                if (!(supported & (1u << c)))
+                        continue;
+                r = cg_path(c, ct_cg_rel_for(ct, c), &path);
+                if (r < 0)
+                        return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot find %s cgroup",
+                                                cg_controller_to_string(c));
+                r = strv_consume(&v, strdup_printf("%s/cgroup.procs", path));
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(v);
+        return 0;
+}
+
+static int make_default_cwd(struct container *ct, struct perror *e)
+{
+        _cleanup_free_ char *dir = ct_default_cwd(ct);
+        int r;
+
+        if (!dir)
+                return -ENOMEM;
+        r = mkdir_p(dir, 0755);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot create working directory %s", dir);
+        if (chown(dir, ct->user, ct->group) < 0 || chmod(dir, 0775) < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot set owner of %s", dir);
+        return 0;
+}
+
+/* "/dev/fd/N": the fd N of the client that starts the container. */
+static int open_client_fd(struct request *req, const char *path, int stream, int *ret_fd, struct perror *e)
+{
+        const char *n = startswith(path, "/dev/fd/");
+        char proc[64];
+        int fd;
+
+        if (!req || !req->client)
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "%s: no client to take the fd from", path);
+        /* Only a plain fd number: "/dev/fd/../../etc/shadow" must not let a
+         * client make the daemon open files on its behalf. */
+        if (isempty(n) || strspn(n, "0123456789") != strlen(n) || strlen(n) > 9)
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "%s: not a file descriptor path", path);
+        snprintf(proc, sizeof(proc), "/proc/%d/fd/%s", (int)req->client->pid, n);
+        /* O_APPEND: a client whose stdout is a regular file keeps what it
+         * already wrote (reopening through /proc starts at offset 0). */
+        fd = open(proc, (stream == CT_STDIN ? O_RDONLY : O_WRONLY | O_APPEND) | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return perror_set_errno(e, EERROR_INVALID_VALUE, -errno, "cannot open %s of the client", path);
+        *ret_fd = fd;
+        return 0;
+}
+
+static void close_fds(int *fds, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                fds[i] = safe_close(fds[i]);
+}
+
+static int read_starttime(pid_t pid, uint64_t *ret)
+{
+        char path[64], buf[1024];
+        _cleanup_close_ int fd = -EBADF;
+        ssize_t n;
+        char *p;
+        unsigned long long v;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        n = read(fd, buf, sizeof(buf) - 1);
+        if (n <= 0)
+                return n < 0 ? -errno : -EIO;
+        buf[n] = 0;
+        p = strrchr(buf, ')');
+        if (!p)
+                return -EIO;
+        /* after "comm)": state is field 3; starttime is field 22 */
+        p++;
+        for (int field = 2; field < 21 && p; field++)
+                p = strchr(p + 1, ' ');
+        if (!p || sscanf(p, " %llu", &v) != 1)
+                return -EIO;
+        *ret = v;
+        return 0;
+}
+
+/* With isolate the main process is portoinit; root_pid is its child, the
+ * command (exec'ed by the time spawn_start returns). */
+static pid_t find_command_pid(pid_t init)
+{
+        _cleanup_free_ char *data = NULL;
+        char path[96];
+        int pid;
+
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)init, (int)init);
+        if (read_file(path, 4096, &data, NULL) < 0 || sscanf(data, "%d", &pid) != 1 || pid <= 0)
+                return init;
+        return pid;
+}
+
+uint64_t ct_pid_starttime(pid_t pid)
+{
+        uint64_t v = 0;
+        read_starttime(pid, &v);
+        return v;
+}
+
+static int spawn_main(struct container *ct, struct request *req, struct perror *e)
+{
+        _cleanup_strv_free_ char **env = NULL, **argv = NULL, **procs = NULL;
+        _cleanup_free_ struct spawn_rlimit *rl = NULL;
+        _cleanup_free_ char *status_path = NULL;
+        gid_t groups[256];
+        int n_groups = 0;
+        int fds[4] = { -EBADF, -EBADF, -EBADF, -EBADF };
+        char cwdbuf[4096], uname[64];
+        struct spawn_config cfg = { 0 };
+        size_t n_rl = 0;
+        pid_t pid;
+        int r;
+
+        r = ct_build_env(ct, &env);
+        if (r < 0)
+                return r;
+        r = build_argv(ct, env, &argv, e);
+        if (r < 0)
+                return r;
+        r = ct_rlimits(ct, &rl, &n_rl);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_INVALID_VALUE, r, "ulimit: cannot be applied");
+        r = cgroup_procs(ct, &procs, e);
+        if (r < 0)
+                return r;
+        /* the default cwd also keeps the internal stdout/stderr */
+        r = make_default_cwd(ct, e);
+        if (r < 0)
+                return r;
+
+        for (int s = 0; s < 3; s++) {
+                const char *path = ct->std_path[s];
+                if (path && startswith(path, "/dev/fd/")) {
+                        r = open_client_fd(req, path, s, &fds[s], e);
+                        if (r < 0)
+                                goto out;
+                } else if (!path && s != CT_STDIN) {
+                        r = ct_stream_open(ct, s, &fds[s], e);
+                        if (r < 0)
+                                goto out;
+                }
+                cfg.std_fd[s] = fds[s] >= 0 ? fds[s] : -1;
+                cfg.std_path[s] = fds[s] >= 0 ? NULL : (path ? path : "/dev/null");
+        }
+
+        cfg.status_fd = -1;
+        if (ct_isolated(ct)) {
+                status_path = ct_status_path(ct);
+                if (!status_path) {
+                        r = -ENOMEM;
+                        goto out;
+                }
+                fds[3] = open(status_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+                if (fds[3] < 0) {
+                        r = perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot create %s", status_path);
+                        goto out;
+                }
+                cfg.status_fd = fds[3];
+        }
+
+        if (uid_to_name(ct->user, uname, sizeof(uname)) && getpwuid(ct->user)) {
+                n_groups = ELEMENTSOF(groups);
+                if (getgrouplist(uname, ct->group, groups, &n_groups) < 0)
+                        n_groups = 0;
+        }
+
+        cfg.name = ct->name;
+        cfg.argv = argv;
+        cfg.env = env;
+        cfg.uid = ct->user;
+        cfg.gid = ct->group;
+        cfg.groups = n_groups > 0 ? groups : NULL;
+        cfg.n_groups = n_groups > 0 ? (size_t)n_groups : 0;
+        cfg.umask = ct->umask;
+        cfg.rlimits = rl;
+        cfg.n_rlimits = n_rl;
+        cfg.cwd = ct_cwd(ct, cwdbuf, sizeof(cwdbuf));
+        cfg.cgroup_procs = procs;
+        cfg.isolate = ct_isolated(ct);
+        cfg.hostname = cfg.isolate ? ct->hostname : NULL;
+        cfg.portoinit = config->portoinit_path;
+        cfg.new_session = ct->virt_mode != VIRT_JOB;
+
+        r = spawn_start(&cfg, &pid, e);
+        if (r < 0) {
+                if (e->code == EERROR_SUCCESS)
+                        perror_set_errno(e, EERROR_UNKNOWN, r, "cannot start %s", ct->name);
+                goto out;
+        }
+        ct->task_pid = pid;
+        ct->task_isolated = cfg.isolate;
+        ct->cmd_pid = cfg.isolate ? find_command_pid(pid) : pid;
+        ct->task_starttime = ct_pid_starttime(pid);
+        ct->task_exited = false;
+        r = 0;
+out:
+        close_fds(fds, ELEMENTSOF(fds));
+        return r;
+}
+
+static int start_parent(struct container *ct, struct request *req, struct perror *e)
+{
+        struct container *p = ct->parent;
+
+        if (!p || ct_is_root(p))
+                return 0;
+        switch (p->state) {
+        case CT_RUNNING:
+        case CT_META:
+                return 0;
+        case CT_STOPPED:
+                return ct_start(p, req, e);
+        default:
+                return perror_set(e, EERROR_INVALID_STATE, -EINVAL, "cannot start %s: parent %s is %s",
+                                  ct->name, p->name, ct_state_to_string(p->state));
+        }
+}
+
+static void start_failed(struct container *ct, struct perror *e)
+{
+        if (ct->task_pid > 0) {
+                cg_kill_all(ct->name, SIGKILL);
+                ct_task_forget(ct);
+        }
+        ct_cgroups_remove(ct);
+        free(ct->start_error);
+        ct->start_error = strdup(e->msg[0] ? e->msg : "start failed");
+        log_warning("%s: start failed: %s", ct->name, e->msg);
+        ct_set_state_event(ct, CT_STOPPED, "start_error", ct->start_error ? ct->start_error : "");
+}
+
+int ct_start(struct container *ct, struct request *req, struct perror *e)
+{
+        int r;
+
+        if (ct_is_root(ct))
+                return perror_set(e, EERROR_PERMISSION, -EPERM, "the root container cannot be started");
+        if (ct->state != CT_STOPPED)
+                return perror_set(e, EERROR_INVALID_STATE, -EINVAL, "cannot start %s: it is %s, not stopped",
+                                  ct->name, ct_state_to_string(ct->state));
+        r = start_parent(ct, req, e);
+        if (r < 0)
+                return r;
+
+        ct->exit_status = 0;
+        ct->oom_killed = false;
+        ct->death_time_ms = 0;
+        ct->lost_pid = 0;
+        ct->start_time_ms = now_realtime_ms();
+        ct_set_state(ct, CT_STARTING);
+
+        r = create_cgroups(ct, e);
+        if (r >= 0) {
+                ct->is_meta = !ct->command_argv && isempty(ct->command);
+                if (!ct->is_meta)
+                        r = spawn_main(ct, req, e);
+        }
+        if (r < 0) {
+                if (e->code == EERROR_SUCCESS)
+                        perror_set_errno(e, EERROR_UNKNOWN, r, "cannot start %s", ct->name);
+                start_failed(ct, e);
+                return r;
+        }
+        free(ct->start_error);
+        ct->start_error = NULL;
+        log_info("%s: started%s, pid %d", ct->name, ct->is_meta ? " as meta" : "", (int)ct->cmd_pid);
+        ct_set_state(ct, ct->is_meta ? CT_META : CT_RUNNING);
+        ct_start_children_respawn(ct);
+        return 0;
+}

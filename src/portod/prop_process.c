@@ -1,0 +1,769 @@
+/* Properties of the main process: command, argv, environment, credentials,
+ * umask, ulimit, cwd, std streams, virt_mode, isolate, hostname. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include "prop.h"
+#include "spawn.h"
+#include "basic/fileio.h"
+#include "basic/log.h"
+#include "basic/parse.h"
+
+/* ---- command, command_argv ---- */
+
+static int get_command(struct prop_ctx *x, struct strbuf *out)
+{
+        return strbuf_append(out, x->ct->command ? x->ct->command : "");
+}
+
+static void forget_prop(struct container *ct, const char *name)
+{
+        const struct prop *p = prop_find(name);
+        if (p)
+                prop_mark(ct, p, false);
+}
+
+static int set_command(struct prop_ctx *x, const char *value)
+{
+        char *v = strdup(value);
+
+        if (!v)
+                return -ENOMEM;
+        free(x->ct->command);
+        x->ct->command = v;
+        strv_free(x->ct->command_argv);
+        x->ct->command_argv = NULL;
+        forget_prop(x->ct, "command_argv");
+        return *v ? 0 : 1;
+}
+
+/* command shown for an argv: '...' quoted words, ' as '\'' */
+static char *quote_argv(char **argv)
+{
+        struct strbuf b = STRBUF_INIT;
+        int r = 0;
+
+        for (char **a = argv; r >= 0 && *a; a++) {
+                if (a != argv)
+                        r = strbuf_append(&b, " ");
+                if (r >= 0)
+                        r = strbuf_append(&b, "'");
+                for (const char *p = *a; r >= 0 && *p; p++)
+                        r = *p == '\'' ? strbuf_append(&b, "'\\''") : strbuf_append_n(&b, p, 1);
+                if (r >= 0)
+                        r = strbuf_append(&b, "'");
+        }
+        if (r < 0) {
+                strbuf_free(&b);
+                return NULL;
+        }
+        return strbuf_steal(&b);
+}
+
+static int get_command_argv(struct prop_ctx *x, struct strbuf *out)
+{
+        char **argv = x->ct->command_argv;
+        int r = 0;
+
+        if (x->index) {
+                uint64_t i;
+                if (parse_u64(x->index, &i) < 0)
+                        return perror_set(x->e, EERROR_INVALID_VALUE, -EINVAL,
+                                          "command_argv[%s]: index is not a number", x->index);
+                if (i >= strv_length(argv))
+                        return perror_set(x->e, EERROR_INVALID_VALUE, -ERANGE,
+                                          "command_argv[%s]: index out of range (%zu arguments)", x->index,
+                                          strv_length(argv));
+                return strbuf_append(out, argv[i]);
+        }
+        for (char **a = argv; r >= 0 && a && *a; a++)
+                r = strbuf_printf(out, "%s%s", a == argv ? "" : "\t", *a);
+        return r;
+}
+
+static int apply_argv(struct container *ct, char **argv)
+{
+        char *cmd = NULL;
+
+        if (argv && !(cmd = quote_argv(argv))) {
+                strv_free(argv);
+                return -ENOMEM;
+        }
+        strv_free(ct->command_argv);
+        ct->command_argv = argv;
+        free(ct->command);
+        ct->command = cmd;
+        forget_prop(ct, "command");
+        return argv ? 0 : 1;
+}
+
+static int set_command_argv(struct prop_ctx *x, const char *value)
+{
+        _cleanup_strv_free_ char **argv = NULL;
+        int r;
+
+        if (x->index) {
+                uint64_t i;
+                if (parse_u64(x->index, &i) < 0 || i > 4096)
+                        return perror_set(x->e, EERROR_INVALID_VALUE, -EINVAL,
+                                          "command_argv[%s]: index is not a number up to 4096", x->index);
+                argv = strv_copy(x->ct->command_argv);
+                if (!argv && x->ct->command_argv)
+                        return -ENOMEM;
+                while (strv_length(argv) <= i)
+                        if ((r = strv_push(&argv, "")) < 0)
+                                return r;
+                char *v = strdup(value);
+                if (!v)
+                        return -ENOMEM;
+                free(argv[i]);
+                argv[i] = v;
+                return apply_argv(x->ct, TAKE_PTR(argv));
+        }
+        if (!*value)
+                return apply_argv(x->ct, NULL);
+        /* tab separated, empty arguments kept */
+        for (const char *p = value;;) {
+                const char *tab = strchrnul(p, '\t');
+                r = strv_consume(&argv, strndup(p, tab - p));
+                if (r < 0)
+                        return r;
+                if (!*tab)
+                        break;
+                p = tab + 1;
+        }
+        return apply_argv(x->ct, TAKE_PTR(argv));
+}
+
+/* ---- env, env_secret ---- */
+
+static int parse_env_list(struct prop_ctx *x, const char *name, const char *value, char ***ret)
+{
+        _cleanup_strv_free_ char **items = NULL;
+        int r = split_escaped(value, ';', &items);
+
+        if (r < 0)
+                return r == -ENOMEM ? r : prop_invalid(x, name, value, "is not a list of NAME=value");
+        for (char **it = items; *it; it++) {
+                const char *eq = strchr(*it, '=');
+                if (!eq || eq == *it)
+                        return prop_invalid(x, name, *it, "is not NAME=value");
+        }
+        *ret = TAKE_PTR(items);
+        return 0;
+}
+
+static char **env_find(char **env, const char *name)
+{
+        size_t n = strlen(name);
+
+        for (char **p = env; p && *p; p++)
+                if (strncmp(*p, name, n) == 0 && (*p)[n] == '=')
+                        return p;
+        return NULL;
+}
+
+static int env_set_one(char ***env, const char *name, const char *value)
+{
+        char *kv = strdup_printf("%s=%s", name, value);
+        char **p;
+
+        if (!kv)
+                return -ENOMEM;
+        p = env_find(*env, name);
+        if (p) {
+                free(*p);
+                *p = kv;
+                return 0;
+        }
+        return strv_consume(env, kv);
+}
+
+static int set_env_common(struct prop_ctx *x, const char *name, char ***field, const char *value)
+{
+        _cleanup_strv_free_ char **env = NULL;
+        int r;
+
+        if (x->index) {
+                if (!*x->index || strchr(x->index, '=') || strchr(x->index, ';'))
+                        return perror_set(x->e, EERROR_INVALID_VALUE, -EINVAL, "%s[%s]: invalid variable name",
+                                          name, x->index);
+                env = strv_copy(*field);
+                if (!env && *field)
+                        return -ENOMEM;
+                r = env_set_one(&env, x->index, value);
+                if (r < 0)
+                        return r;
+        } else {
+                r = parse_env_list(x, name, value, &env);
+                if (r < 0)
+                        return r;
+        }
+        strv_free(*field);
+        *field = TAKE_PTR(env);
+        return *field && **field ? 0 : 1;
+}
+
+static int get_env(struct prop_ctx *x, struct strbuf *out)
+{
+        _cleanup_free_ char *s = NULL;
+
+        if (x->index) {
+                _cleanup_strv_free_ char **env = NULL;
+                char **p;
+                int r = ct_build_env(x->ct, &env);
+                if (r < 0)
+                        return r;
+                p = env_find(env, x->index);
+                if (!p)
+                        return perror_set(x->e, EERROR_INVALID_VALUE, -ENOENT, "env: variable %s is not set",
+                                          x->index);
+                return strbuf_append(out, strchr(*p, '=') + 1);
+        }
+        s = join_escaped(x->ct->env, ';');
+        return s ? strbuf_append(out, s) : -ENOMEM;
+}
+
+static int set_env(struct prop_ctx *x, const char *value)
+{
+        return set_env_common(x, "env", &x->ct->env, value);
+}
+
+static int get_env_secret(struct prop_ctx *x, struct strbuf *out)
+{
+        char **env = x->ct->env_secret;
+        int r = 0;
+
+        if (x->persist) {
+                _cleanup_free_ char *s = join_escaped(env, ';');
+                return s ? strbuf_append(out, s) : -ENOMEM;
+        }
+        if (x->index) {
+                if (!env_find(env, x->index))
+                        return perror_set(x->e, EERROR_INVALID_VALUE, -ENOENT,
+                                          "env_secret: variable %s is not set", x->index);
+                return strbuf_append(out, "<secret>");
+        }
+        for (char **p = env; r >= 0 && p && *p; p++)
+                r = strbuf_printf(out, "%s%.*s=<secret>", p == env ? "" : "; ",
+                                  (int)(strchr(*p, '=') - *p), *p);
+        return r;
+}
+
+static int set_env_secret(struct prop_ctx *x, const char *value)
+{
+        return set_env_common(x, "env_secret", &x->ct->env_secret, value);
+}
+
+/* ---- user, group ---- */
+
+static int get_user(struct prop_ctx *x, struct strbuf *out)
+{
+        char buf[64];
+        return strbuf_append(out, uid_to_name(x->ct->user, buf, sizeof(buf)));
+}
+
+static int set_user(struct prop_ctx *x, const char *value)
+{
+        uid_t uid;
+
+        if (user_parse(value, &uid) < 0)
+                return prop_invalid(x, "user", value, "is not a known user name or uid");
+        if (x->req && x->req->client && !client_is_super(x->req->client)) {
+                uid_t cu;
+                gid_t cg;
+                client_cred(x->req->client, &cu, &cg);
+                if (uid != cu && uid != x->ct->owner_uid)
+                        return perror_set(x->e, EERROR_PERMISSION, -EPERM,
+                                          "user: only root may run containers as another user (%s)", value);
+        }
+        x->ct->user = uid;
+        return 0;
+}
+
+static int get_group(struct prop_ctx *x, struct strbuf *out)
+{
+        char buf[64];
+        return strbuf_append(out, gid_to_name(x->ct->group, buf, sizeof(buf)));
+}
+
+static int set_group(struct prop_ctx *x, const char *value)
+{
+        gid_t gid;
+
+        if (group_parse(value, &gid) < 0)
+                return prop_invalid(x, "group", value, "is not a known group name or gid");
+        if (x->req && x->req->client && !client_is_super(x->req->client)) {
+                uid_t cu;
+                gid_t cg;
+                client_cred(x->req->client, &cu, &cg);
+                if (gid != cg && gid != x->ct->owner_gid && !user_in_group(cu, gid))
+                        return perror_set(x->e, EERROR_PERMISSION, -EPERM,
+                                          "group: you are not a member of group %s", value);
+        }
+        x->ct->group = gid;
+        return 0;
+}
+
+/* ---- umask ---- */
+
+static int get_umask(struct prop_ctx *x, struct strbuf *out)
+{
+        return strbuf_printf(out, "%04o", (unsigned)x->ct->umask);
+}
+
+static int set_umask(struct prop_ctx *x, const char *value)
+{
+        unsigned m;
+
+        if (parse_mode(value, &m) < 0 || m > 0777)
+                return prop_invalid(x, "umask", value, "is not an octal mode");
+        x->ct->umask = m;
+        return 0;
+}
+
+/* ---- ulimit ---- */
+
+static const struct {
+        const char *name;
+        int resource;
+} rlimit_names[] = {
+        { "as", RLIMIT_AS },
+        { "core", RLIMIT_CORE },
+        { "cpu", RLIMIT_CPU },
+        { "data", RLIMIT_DATA },
+        { "fsize", RLIMIT_FSIZE },
+        { "locks", RLIMIT_LOCKS },
+        { "memlock", RLIMIT_MEMLOCK },
+        { "msgqueue", RLIMIT_MSGQUEUE },
+        { "nice", RLIMIT_NICE },
+        { "nofile", RLIMIT_NOFILE },
+        { "nproc", RLIMIT_NPROC },
+        { "rss", RLIMIT_RSS },
+        { "rtprio", RLIMIT_RTPRIO },
+        { "rttime", RLIMIT_RTTIME },
+        { "sigpending", RLIMIT_SIGPENDING },
+        { "stack", RLIMIT_STACK },
+};
+
+static const char *rlimit_name(int resource)
+{
+        for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++)
+                if (rlimit_names[i].resource == resource)
+                        return rlimit_names[i].name;
+        return "?";
+}
+
+static int rlimit_from_name(const char *name, int *ret)
+{
+        for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++)
+                if (streq(rlimit_names[i].name, name)) {
+                        *ret = rlimit_names[i].resource;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+static int parse_rlim_value(const char *s, uint64_t *ret)
+{
+        if (streq(s, "unlimited") || streq(s, "unlim") || streq(s, "inf") || streq(s, "infinity") ||
+            streq(s, "-1")) {
+                *ret = RLIM_INFINITY;
+                return 0;
+        }
+        return parse_size(s, ret);
+}
+
+/* Without CAP_SYS_RESOURCE nobody may raise a hard limit above the
+ * daemon's own. */
+static bool have_sys_resource(void)
+{
+        static int cached = -1;
+        _cleanup_free_ char *data = NULL;
+        const char *p;
+        unsigned long long caps;
+
+        if (cached >= 0)
+                return cached;
+        cached = 0;
+        if (read_file("/proc/self/status", 1 << 16, &data, NULL) >= 0 && (p = strstr(data, "CapEff:")) &&
+            sscanf(p + 7, "%llx", &caps) == 1)
+                cached = !!(caps & (1ULL << 24)); /* CAP_SYS_RESOURCE */
+        return cached;
+}
+
+static uint64_t daemon_hard_limit(int resource)
+{
+        struct rlimit rl;
+
+        if (have_sys_resource() || getrlimit(resource, &rl) < 0)
+                return RLIM_INFINITY;
+        return rl.rlim_max;
+}
+
+static void format_rlim(char *buf, size_t len, uint64_t v)
+{
+        if (v == RLIM_INFINITY)
+                snprintf(buf, len, "unlimited");
+        else
+                snprintf(buf, len, "%" PRIu64, v);
+}
+
+/* Parse "type: [soft] hard; ..." (one value = both). explicit: refuse a hard
+ * limit the daemon cannot grant; default: clamp it with a log line. */
+static int parse_ulimits(const char *value, bool explicit_, struct ct_ulimit **ret, size_t *ret_n,
+                         struct perror *e)
+{
+        _cleanup_strv_free_ char **items = NULL;
+        _cleanup_free_ struct ct_ulimit *list = NULL;
+        size_t n = 0;
+        int r;
+
+        r = split_escaped(value, ';', &items);
+        if (r < 0)
+                return r;
+        list = calloc(strv_length(items) + 1, sizeof(*list));
+        if (!list)
+                return -ENOMEM;
+        for (char **it = items; *it; it++) {
+                _cleanup_free_ char *k = NULL, *v = NULL;
+                _cleanup_strv_free_ char **vals = NULL;
+                struct ct_ulimit u;
+                uint64_t lim;
+                size_t j;
+
+                if (split_pair(*it, ':', &k, &v) < 0 || rlimit_from_name(k, &u.resource) < 0)
+                        return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
+                                          "ulimit: \"%s\" is not \"<type>: [soft] hard\" with a known type", *it);
+                r = split_escaped(v, ' ', &vals);
+                if (r < 0)
+                        return r;
+                if (strv_length(vals) < 1 || strv_length(vals) > 2 ||
+                    parse_rlim_value(vals[0], &u.soft) < 0 ||
+                    parse_rlim_value(vals[strv_length(vals) - 1], &u.hard) < 0)
+                        return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
+                                          "ulimit: \"%s\": limits must be numbers (8K, 1M) or unlimited", *it);
+                if (u.soft > u.hard)
+                        return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
+                                          "ulimit: %s: soft limit is above the hard limit", k);
+                lim = daemon_hard_limit(u.resource);
+                if (u.hard > lim) {
+                        char a[32], b[32];
+                        format_rlim(a, sizeof(a), u.hard);
+                        format_rlim(b, sizeof(b), lim);
+                        if (explicit_)
+                                return perror_set(e, EERROR_INVALID_VALUE, -EPERM,
+                                                  "ulimit: %s hard limit %s is above the daemon's own hard limit %s "
+                                                  "(portod lacks CAP_SYS_RESOURCE)", k, a, b);
+                        log_warning("default ulimit %s: hard limit %s clamped to the daemon's %s", k, a, b);
+                        u.hard = lim;
+                        u.soft = MIN(u.soft, lim);
+                }
+                for (j = 0; j < n; j++)
+                        if (list[j].resource == u.resource)
+                                break;
+                list[j] = u;
+                if (j == n)
+                        n++;
+        }
+        *ret = TAKE_PTR(list);
+        *ret_n = n;
+        return 0;
+}
+
+static struct ct_ulimit *default_ulimits;
+static size_t n_default_ulimits;
+static bool defaults_parsed;
+
+static void load_default_ulimits(void)
+{
+        struct perror e = { 0 };
+
+        if (defaults_parsed)
+                return;
+        defaults_parsed = true;
+        if (parse_ulimits(config->default_ulimit ? config->default_ulimit : "", false, &default_ulimits,
+                          &n_default_ulimits, &e) < 0)
+                log_error("config: default_ulimit \"%s\" is invalid, ignored: %s", config->default_ulimit, e.msg);
+}
+
+/* Defaults overridden by explicit ones, ordered by name. */
+static size_t merged_ulimits(const struct container *ct, struct ct_ulimit *out)
+{
+        size_t n = 0;
+
+        load_default_ulimits();
+        for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++) {
+                int res = rlimit_names[i].resource;
+                const struct ct_ulimit *u = NULL;
+
+                for (size_t j = 0; j < ct->n_ulimits && !u; j++)
+                        if (ct->ulimits[j].resource == res)
+                                u = &ct->ulimits[j];
+                for (size_t j = 0; j < n_default_ulimits && !u; j++)
+                        if (default_ulimits[j].resource == res)
+                                u = &default_ulimits[j];
+                if (u)
+                        out[n++] = *u;
+        }
+        return n;
+}
+
+int ct_rlimits(const struct container *ct, struct spawn_rlimit **ret, size_t *ret_n)
+{
+        struct ct_ulimit list[ELEMENTSOF(rlimit_names)];
+        size_t n = merged_ulimits(ct, list);
+        struct spawn_rlimit *rl = calloc(n + 1, sizeof(*rl));
+
+        if (!rl)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                rl[i].resource = list[i].resource;
+                rl[i].limit.rlim_cur = list[i].soft;
+                rl[i].limit.rlim_max = list[i].hard;
+        }
+        *ret = rl;
+        *ret_n = n;
+        return 0;
+}
+
+static int out_ulimit(struct strbuf *out, const struct ct_ulimit *u, bool with_name, bool first)
+{
+        char a[32], b[32];
+
+        format_rlim(a, sizeof(a), u->soft);
+        format_rlim(b, sizeof(b), u->hard);
+        if (!with_name)
+                return strbuf_printf(out, "%s %s", a, b);
+        return strbuf_printf(out, "%s%s: %s %s", first ? "" : "; ", rlimit_name(u->resource), a, b);
+}
+
+static int get_ulimit(struct prop_ctx *x, struct strbuf *out)
+{
+        struct ct_ulimit list[ELEMENTSOF(rlimit_names)];
+        size_t n;
+        int r = 0, res;
+
+        if (x->persist) {
+                for (size_t i = 0; r >= 0 && i < x->ct->n_ulimits; i++)
+                        r = out_ulimit(out, &x->ct->ulimits[i], true, i == 0);
+                return r;
+        }
+        n = merged_ulimits(x->ct, list);
+        if (x->index) {
+                if (rlimit_from_name(x->index, &res) < 0)
+                        return perror_set(x->e, EERROR_INVALID_VALUE, -EINVAL, "ulimit[%s]: unknown limit type",
+                                          x->index);
+                for (size_t i = 0; i < n; i++)
+                        if (list[i].resource == res)
+                                return out_ulimit(out, &list[i], false, true);
+                return strbuf_append(out, "");
+        }
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = out_ulimit(out, &list[i], true, i == 0);
+        return r;
+}
+
+static int set_ulimit(struct prop_ctx *x, const char *value)
+{
+        struct container *ct = x->ct;
+        struct ct_ulimit *list = NULL;
+        size_t n = 0;
+        int r;
+
+        if (x->index) {
+                _cleanup_free_ char *item = NULL;
+                int res;
+
+                if (rlimit_from_name(x->index, &res) < 0)
+                        return perror_set(x->e, EERROR_INVALID_VALUE, -EINVAL, "ulimit[%s]: unknown limit type",
+                                          x->index);
+                list = calloc(ct->n_ulimits + 1, sizeof(*list));
+                if (!list)
+                        return -ENOMEM;
+                for (size_t i = 0; i < ct->n_ulimits; i++)
+                        if (ct->ulimits[i].resource != res)
+                                list[n++] = ct->ulimits[i];
+                if (*value) {
+                        struct ct_ulimit *one = NULL;
+                        size_t n_one = 0;
+                        item = strdup_printf("%s: %s", x->index, value);
+                        if (!item) {
+                                free(list);
+                                return -ENOMEM;
+                        }
+                        r = parse_ulimits(item, true, &one, &n_one, x->e);
+                        if (r >= 0 && (n_one != 1 || one[0].resource != res))
+                                r = prop_invalid(x, "ulimit", value, "is not \"[soft] hard\"");
+                        if (r < 0) {
+                                free(one);
+                                free(list);
+                                return r;
+                        }
+                        list[n++] = one[0];
+                        free(one);
+                }
+        } else {
+                r = parse_ulimits(value, true, &list, &n, x->e);
+                if (r < 0)
+                        return r;
+        }
+        free(ct->ulimits);
+        ct->ulimits = list;
+        ct->n_ulimits = n;
+        return n ? 0 : 1;
+}
+
+/* ---- cwd, std streams ---- */
+
+static int get_cwd(struct prop_ctx *x, struct strbuf *out)
+{
+        char buf[4096];
+        return strbuf_append(out, ct_cwd(x->ct, buf, sizeof(buf)));
+}
+
+static int set_path_field(char **field, const char *value)
+{
+        char *v = NULL;
+
+        if (*value && !(v = strdup(value)))
+                return -ENOMEM;
+        free(*field);
+        *field = v;
+        return v ? 0 : 1;
+}
+
+static int set_cwd(struct prop_ctx *x, const char *value)
+{
+        if (*value && value[0] != '/')
+                return prop_invalid(x, "cwd", value, "is not an absolute path");
+        if (strlen(value) >= 4000)
+                return prop_invalid(x, "cwd", value, "is too long");
+        return set_path_field(&x->ct->cwd, value);
+}
+
+static int get_std(struct prop_ctx *x, struct strbuf *out, int stream)
+{
+        _cleanup_free_ char *p = NULL;
+        int r;
+
+        if (x->ct->std_path[stream])
+                return strbuf_append(out, x->ct->std_path[stream]);
+        r = ct_stream_path(x->ct, stream, &p);
+        return r < 0 ? r : strbuf_append(out, p);
+}
+
+static int set_std(struct prop_ctx *x, const char *name, const char *value, int stream)
+{
+        const char *fd = startswith(value, "/dev/fd/");
+        uint32_t n;
+
+        if (fd && parse_u32(fd, &n) < 0)
+                return prop_invalid(x, name, value, "is not /dev/fd/<number>");
+        if (strlen(value) >= 4000)
+                return prop_invalid(x, name, value, "is too long");
+        return set_path_field(&x->ct->std_path[stream], value);
+}
+
+static int get_stdin_path(struct prop_ctx *x, struct strbuf *out) { return get_std(x, out, CT_STDIN); }
+static int get_stdout_path(struct prop_ctx *x, struct strbuf *out) { return get_std(x, out, CT_STDOUT); }
+static int get_stderr_path(struct prop_ctx *x, struct strbuf *out) { return get_std(x, out, CT_STDERR); }
+static int set_stdin_path(struct prop_ctx *x, const char *v) { return set_std(x, "stdin_path", v, CT_STDIN); }
+static int set_stdout_path(struct prop_ctx *x, const char *v) { return set_std(x, "stdout_path", v, CT_STDOUT); }
+static int set_stderr_path(struct prop_ctx *x, const char *v) { return set_std(x, "stderr_path", v, CT_STDERR); }
+
+static int get_stdout_limit(struct prop_ctx *x, struct strbuf *out)
+{
+        return prop_out_u64(out, x->ct->stdout_limit);
+}
+
+static int set_stdout_limit(struct prop_ctx *x, const char *value)
+{
+        uint64_t v;
+        char msg[96];
+
+        if (parse_size(value, &v) < 0)
+                return prop_invalid(x, "stdout_limit", value, "is not a size (use 8M, 1.5G, ...)");
+        if (v > config->stdout_limit_max) {
+                snprintf(msg, sizeof(msg), "is above the maximum %" PRIu64, config->stdout_limit_max);
+                return prop_invalid(x, "stdout_limit", value, msg);
+        }
+        x->ct->stdout_limit = v;
+        return 0;
+}
+
+/* ---- virt_mode, isolate, hostname ---- */
+
+static int get_virt_mode(struct prop_ctx *x, struct strbuf *out)
+{
+        return strbuf_append(out, virt_mode_to_string(x->ct->virt_mode));
+}
+
+static int set_virt_mode(struct prop_ctx *x, const char *value)
+{
+        enum virt_mode m;
+
+        if (virt_mode_from_string(value, &m) < 0)
+                return prop_invalid(x, "virt_mode", value, "is not one of app, os, job, host");
+        if (m == VIRT_OS)
+                return perror_set(x->e, EERROR_NOT_SUPPORTED, -EOPNOTSUPP,
+                                  "virt_mode=os comes with isolation support");
+        x->ct->virt_mode = m;
+        return 0;
+}
+
+static int get_isolate(struct prop_ctx *x, struct strbuf *out)
+{
+        return prop_out_bool(out, x->ct->isolate);
+}
+
+static int set_isolate(struct prop_ctx *x, const char *value)
+{
+        int r = prop_parse_bool(x, "isolate", value, &x->ct->isolate);
+        return r < 0 ? r : 0;
+}
+
+static int get_hostname(struct prop_ctx *x, struct strbuf *out)
+{
+        return strbuf_append(out, x->ct->hostname ? x->ct->hostname : "");
+}
+
+static int set_hostname(struct prop_ctx *x, const char *value)
+{
+        if (strlen(value) > 64)
+                return prop_invalid(x, "hostname", value, "is longer than 64 characters");
+        for (const char *p = value; *p; p++)
+                if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_'))
+                        return prop_invalid(x, "hostname", value, "may contain only letters, digits, '-', '_', '.'");
+        return set_path_field(&x->ct->hostname, value);
+}
+
+struct prop prop_process_table[] = {
+        { "command", "command line, $VARS are expanded with wordexp(3)", PROP_PERSIST,
+          get_command, set_command, 0 },
+        { "command_argv", "verbatim command line, tab separated; command_argv[i]",
+          PROP_PERSIST | PROP_INDEXED, get_command_argv, set_command_argv, 0 },
+        { "env", "environment of the main process: <variable>=<value>; ...", PROP_PERSIST | PROP_INDEXED,
+          get_env, set_env, 0 },
+        { "env_secret", "secret environment, values hidden: <variable>=<value>; ...",
+          PROP_PERSIST | PROP_INDEXED, get_env_secret, set_env_secret, 0 },
+        { "user", "user of the container processes", PROP_PERSIST, get_user, set_user, 0 },
+        { "group", "group of the container processes", PROP_PERSIST, get_group, set_group, 0 },
+        { "umask", "initial file creation mask", PROP_PERSIST, get_umask, set_umask, 0 },
+        { "ulimit", "resource limits: <type>: [soft]|unlimited <hard>|unlimited; ...",
+          PROP_PERSIST | PROP_INDEXED, get_ulimit, set_ulimit, 0 },
+        { "cwd", "working directory", PROP_PERSIST, get_cwd, set_cwd, 0 },
+        { "stdin_path", "stdin file, default /dev/null", PROP_PERSIST, get_stdin_path, set_stdin_path, 0 },
+        { "stdout_path", "stdout file, default: internal rotated storage", PROP_PERSIST,
+          get_stdout_path, set_stdout_path, 0 },
+        { "stderr_path", "stderr file, default: internal rotated storage", PROP_PERSIST,
+          get_stderr_path, set_stderr_path, 0 },
+        { "stdout_limit", "limit of the internal stdout/stderr storage", PROP_PERSIST | PROP_DYNAMIC,
+          get_stdout_limit, set_stdout_limit, 0 },
+        { "virt_mode", "virtualization mode: app|job|host", PROP_PERSIST, get_virt_mode, set_virt_mode, 0 },
+        { "isolate", "new pid/ipc/uts namespaces", PROP_PERSIST, get_isolate, set_isolate, 0 },
+        { "hostname", "hostname inside the container (with isolate)", PROP_PERSIST,
+          get_hostname, set_hostname, 0 },
+};
+const size_t prop_process_count = ELEMENTSOF(prop_process_table);
