@@ -23,6 +23,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "basic/log.h"
@@ -222,13 +223,22 @@ static int inherit_fd(int f, int report_fd, const char *what)
         return nfd;
 }
 
+/* Every disposition back to default, including the two real-time signals
+ * glibc reserves for itself (sigaction() refuses them): an ignored signal
+ * 32 inherited from whoever started portod must not reach containers. The
+ * raw syscall takes the kernel's layout of struct sigaction. */
 static void reset_signals(void)
 {
-        struct sigaction sa = { .sa_handler = SIG_DFL };
+        struct {
+                void (*handler)(int);
+                unsigned long flags;
+                void (*restorer)(void);
+                uint64_t mask;
+        } sa = { .handler = SIG_DFL };
 
-        for (int sig = 1; sig < NSIG; sig++)
+        for (int sig = 1; sig < _NSIG; sig++)
                 if (sig != SIGKILL && sig != SIGSTOP)
-                        (void) sigaction(sig, &sa, NULL);
+                        (void) syscall(SYS_rt_sigaction, sig, &sa, NULL, sizeof(sa.mask));
 }
 
 static void unblock_signals(void)
