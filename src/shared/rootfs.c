@@ -1,0 +1,963 @@
+/* A container's filesystem: mount namespace, root, porto's mounts, binds,
+ * symlinks, /etc files (see rootfs.h).
+ *
+ * Order matters:
+ *   1. in the new mount namespace, open every bind source while the
+ *      host's view is still intact;
+ *   2. with root_readonly, create what must exist in the root (mount points,
+ *      bind targets, symlinks) through the original, writable mount;
+ *   3. bind the root onto itself (pivot_root needs a mount point) and make
+ *      it read-only if asked;
+ *   4. porto's mounts: /dev, /run, /sys;
+ *   5. /etc files, staged on a tmpfs over the not yet mounted /proc;
+ *   6. the user's binds, which may land on /dev or /run;
+ *   7. symlinks (without root_readonly: after the binds, so they can point
+ *      into them);
+ *   enter: /proc, pivot_root. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "basic/fileio.h"
+#include "basic/strutil.h"
+#include "shared/rootfs.h"
+
+#define MIB (UINT64_C(1) << 20)
+#define RUN_COPY_DEPTH 8
+#define RUN_COPY_DIRS 1024
+
+struct rootfs {
+        const struct rootfs_config *cfg;
+        int root_fd; /* the new root's top mount, or "/" */
+        bool chroot;
+};
+
+struct bind_src {
+        int fd;
+        bool dir;
+};
+
+/* Container paths porto owns: no bind may land in them. */
+static const char *const forbidden_targets[] = { "/proc", "/sys" };
+
+/* Read-only parts of /proc (writes there reach the host kernel). */
+static const char *const proc_readonly[] = { "sys", "sysrq-trigger", "irq", "bus", "fs" };
+
+static bool is_chroot(const struct rootfs_config *cfg)
+{
+        return !isempty(cfg->root) && !streq(cfg->root, "/");
+}
+
+static bool is_forbidden(const char *path)
+{
+        for (size_t i = 0; i < ELEMENTSOF(forbidden_targets); i++)
+                if (mnt_path_is_under(path, forbidden_targets[i]))
+                        return true;
+        return false;
+}
+
+struct rootfs *rootfs_free(struct rootfs *rf)
+{
+        if (!rf)
+                return NULL;
+        safe_close(rf->root_fd);
+        free(rf);
+        return NULL;
+}
+
+/* ---- bind sources ---------------------------------------------------------- */
+
+static void close_sources(struct bind_src *s, size_t n)
+{
+        if (!s)
+                return;
+        for (size_t i = 0; i < n; i++)
+                safe_close(s[i].fd);
+        free(s);
+}
+
+static int open_source(const struct mnt_bind *b, struct bind_src *ret, struct perror *e)
+{
+        _cleanup_free_ char *norm = NULL;
+        struct stat st;
+        int fd;
+
+        if (b->source[0] != '/')
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "bind: source \"%s\" must be an absolute path",
+                                  b->source);
+        if (mnt_path_normalize(b->source, &norm) < 0)
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
+                                  "bind: source \"%s\": \"..\" is not allowed in bind paths", b->source);
+        fd = open(b->source, O_PATH | O_CLOEXEC);
+        if (fd < 0)
+                return perror_set_errno(e, errno == ENOENT ? EERROR_INVALID_VALUE : EERROR_UNKNOWN, -errno,
+                                        "bind: cannot open source \"%s\"", b->source);
+        if (fstat(fd, &st) < 0) {
+                int r = -errno;
+
+                close(fd);
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "bind: cannot stat source \"%s\"", b->source);
+        }
+        *ret = (struct bind_src) { fd, S_ISDIR(st.st_mode) };
+        return 0;
+}
+
+static int open_sources(const struct rootfs_config *cfg, struct bind_src **ret, struct perror *e)
+{
+        struct bind_src *s = calloc(cfg->n_binds + 1, sizeof(*s));
+
+        if (!s)
+                return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < cfg->n_binds; i++) {
+                int r = open_source(&cfg->binds[i], &s[i], e);
+
+                if (r < 0) {
+                        close_sources(s, i);
+                        return r;
+                }
+        }
+        *ret = s;
+        return 0;
+}
+
+/* ---- bind targets ---------------------------------------------------------- */
+
+static int target_path(const struct rootfs_config *cfg, const char *target, char **ret, struct perror *e)
+{
+        int r = mnt_path_absolute(target, cfg->cwd, ret);
+
+        if (r == -ENOMEM)
+                return perror_set(e, EERROR_UNKNOWN, r, "out of memory");
+        if (r < 0)
+                return perror_set(e, EERROR_INVALID_VALUE, r, "bind: target \"%s\": \"..\" is not allowed in bind paths",
+                                  target);
+        if (streq(*ret, "/"))
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "bind: cannot bind over the container root");
+        if (is_forbidden(*ret))
+                return perror_set(e, EERROR_INVALID_VALUE, -EPERM,
+                                  "bind: target \"%s\" is inside /proc or /sys, which porto mounts itself", *ret);
+        return 0;
+}
+
+static int target_error(const char *path, int r, struct perror *e)
+{
+        switch (r) {
+        case -ELOOP:
+                return perror_set(e, EERROR_INVALID_VALUE, r,
+                                  "bind: target \"%s\": a symlink on the way leads to a missing place or a /proc "
+                                  "magic link",
+                                  path);
+        case -ENOTDIR:
+                return perror_set(e, EERROR_INVALID_VALUE, r, "bind: target \"%s\": a parent is not a directory", path);
+        case -EROFS:
+                return perror_set(e, EERROR_INVALID_VALUE, r,
+                                  "bind: target \"%s\" does not exist and the root is read-only", path);
+        default:
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "bind: cannot create target \"%s\"", path);
+        }
+}
+
+/* Nothing may be created below /proc or /sys (a symlink such as
+ * "x -> /proc/self/..." would lead there): look where the deepest existing
+ * ancestor of path really is first. */
+static int check_ancestor(int root_fd, const char *path, struct perror *e)
+{
+        _cleanup_free_ char *p = strdup(path), *real = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        if (!p)
+                return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
+        while ((r = mnt_open_in_root(root_fd, p, O_PATH, &fd)) == -ENOENT) {
+                char *slash = strrchr(p, '/');
+
+                if (!slash)
+                        break;
+                *slash = 0;
+        }
+        if (r < 0)
+                return 0; /* creating will report it */
+        r = mnt_path_in_root(root_fd, fd, &real);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "bind: cannot locate target \"%s\"", path);
+        if (is_forbidden(real))
+                return perror_set(e, EERROR_INVALID_VALUE, -EPERM,
+                                  "bind: target \"%s\" leads into \"%s\": /proc and /sys are porto's", path, real);
+        return 0;
+}
+
+/* Resolve (creating if missing) a target; ret: O_PATH fd. */
+static int make_target(int root_fd, const char *path, bool dir, int *ret, struct perror *e)
+{
+        int r = check_ancestor(root_fd, path, e);
+
+        if (r < 0)
+                return r;
+        /* Whatever is there already: check_target() judges its kind. */
+        r = mnt_open_in_root(root_fd, path, O_PATH, ret);
+        if (r != -ENOENT)
+                return r < 0 ? target_error(path, r, e) : 0;
+        r = dir ? mnt_mkdir_in_root(root_fd, path, 0755, ret) : mnt_touch_in_root(root_fd, path, 0644, ret);
+        return r < 0 ? target_error(path, r, e) : 0;
+}
+
+/* The resolved target must match the source's kind and stay out of
+ * /proc and /sys whatever symlinks led there. */
+static int check_target(int root_fd, int fd, const char *path, bool dir, struct perror *e)
+{
+        _cleanup_free_ char *real = NULL;
+        struct stat st;
+        int r;
+
+        if (fstat(fd, &st) < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "bind: cannot stat target \"%s\"", path);
+        if (dir != !!S_ISDIR(st.st_mode))
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
+                                  dir ? "bind: source is a directory, target \"%s\" is not"
+                                      : "bind: source is not a directory, target \"%s\" is",
+                                  path);
+        r = mnt_path_in_root(root_fd, fd, &real);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "bind: cannot locate target \"%s\"", path);
+        if (streq(real, "/") || is_forbidden(real))
+                return perror_set(e, EERROR_INVALID_VALUE, -EPERM,
+                                  "bind: target \"%s\" resolves to \"%s\": not allowed (the root, /proc and /sys are "
+                                  "porto's)",
+                                  path, real);
+        return 0;
+}
+
+static int do_bind(const struct rootfs *rf, const struct mnt_bind *b, const struct bind_src *src, struct perror *e)
+{
+        _cleanup_free_ char *path = NULL;
+        _cleanup_close_ int tfd = -EBADF;
+        unsigned long prop;
+        uint64_t set, clr;
+        int r;
+
+        r = target_path(rf->cfg, b->target, &path, e);
+        if (r < 0)
+                return r;
+        r = make_target(rf->root_fd, path, src->dir, &tfd, e);
+        if (r < 0)
+                return r;
+        r = check_target(rf->root_fd, tfd, path, src->dir, e);
+        if (r < 0)
+                return r;
+        mnt_bind_flags_to_attrs(b->flags, rf->cfg->root_readonly, &set, &clr, &prop);
+        r = mnt_bind(src->fd, tfd, b->flags & MNT_BIND_F(MNT_BIND_REC), set, clr, prop);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "bind: cannot bind \"%s\" to \"%s\"", b->source, path);
+        return 0;
+}
+
+static int do_binds(const struct rootfs *rf, const struct bind_src *srcs, struct perror *e)
+{
+        for (size_t i = 0; i < rf->cfg->n_binds; i++) {
+                int r = do_bind(rf, &rf->cfg->binds[i], &srcs[i], e);
+
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int do_symlinks(int root_fd, const struct rootfs_config *cfg, struct perror *e)
+{
+        for (size_t i = 0; i < cfg->n_symlinks; i++) {
+                int r = rootfs_symlink(root_fd, cfg->cwd, cfg->symlinks[i].path, cfg->symlinks[i].target, e);
+
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* root_readonly: what must exist in the root, made through the original
+ * (writable) mount before the read-only copy replaces it. Targets on
+ * porto's tmpfs (/dev, /run) are made later, on the tmpfs. */
+static int precreate_targets(int orig_fd, const struct rootfs_config *cfg, const struct bind_src *srcs,
+                             struct perror *e)
+{
+        for (size_t i = 0; i < cfg->n_binds; i++) {
+                _cleanup_free_ char *path = NULL;
+                _cleanup_close_ int fd = -EBADF;
+                int r;
+
+                r = target_path(cfg, cfg->binds[i].target, &path, e);
+                if (r < 0)
+                        return r;
+                if (mnt_path_is_under(path, "/dev") || mnt_path_is_under(path, "/run"))
+                        continue;
+                r = make_target(orig_fd, path, srcs[i].dir, &fd, e);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* ---- porto's mounts -------------------------------------------------------- */
+
+/* Mount a filesystem on root_fd/<dir> (a real directory, created if
+ * missing) and return the new mount's root. */
+static int mount_at(int root_fd, const char *dir, const char *fstype, const char *source, unsigned long flags,
+                    const char *data, int *ret, struct perror *e)
+{
+        _cleanup_close_ int under = -EBADF;
+        int r;
+
+        if (mkdirat(root_fd, dir, 0755) < 0 && errno != EEXIST)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot create /%s in the container root", dir);
+        r = mnt_open_beneath(root_fd, dir, O_PATH | O_DIRECTORY, &under);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_INVALID_VALUE, r, "/%s in the container root must be a directory",
+                                        dir);
+        r = mnt_mount_fs(under, fstype, source, flags, data);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot mount %s on /%s", fstype, dir);
+        r = mnt_open_beneath(root_fd, dir, O_PATH | O_DIRECTORY, ret);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot open /%s", dir);
+        return 0;
+}
+
+static bool fs_supported(const char *fstype)
+{
+        _cleanup_free_ char *list = NULL, *needle = strdup_printf("\t%s\n", fstype);
+
+        return needle && read_file("/proc/filesystems", 65536, &list, NULL) >= 0 && strstr(list, needle);
+}
+
+struct dev_link {
+        const char *name, *target;
+};
+
+static const struct dev_link dev_links[] = {
+        { "fd", "/proc/self/fd" },
+        { "stdin", "/proc/self/fd/0" },
+        { "stdout", "/proc/self/fd/1" },
+        { "stderr", "/proc/self/fd/2" },
+};
+
+static int mount_dev_extras(int dev_fd, const struct rootfs_config *cfg, struct perror *e)
+{
+        _cleanup_free_ char *shm_opts = NULL;
+        _cleanup_close_ int pts = -EBADF, shm = -EBADF, huge = -EBADF;
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(dev_links); i++)
+                if (symlinkat(dev_links[i].target, dev_fd, dev_links[i].name) < 0 && errno != EEXIST)
+                        return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot create /dev/%s", dev_links[i].name);
+        /* A private pty instance: ptys of the host or of other containers
+         * are not visible, /dev/ptmx is its "pts/ptmx". */
+        r = mount_at(dev_fd, "pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+                     "newinstance,ptmxmode=0666,mode=0620,gid=5", &pts, e);
+        if (r < 0)
+                return r;
+        shm_opts = cfg->shm_size ? strdup_printf("mode=1777,size=%llu", (unsigned long long) cfg->shm_size)
+                                 : strdup("mode=1777");
+        if (!shm_opts)
+                return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
+        r = mount_at(dev_fd, "shm", "tmpfs", "shm", MS_NOSUID | MS_NODEV, shm_opts, &shm, e);
+        if (r < 0)
+                return r;
+        if (cfg->hugepages && fs_supported("hugetlbfs")) {
+                r = mount_at(dev_fd, "hugepages", "hugetlbfs", "hugetlbfs", MS_NOSUID | MS_NODEV, "mode=01777", &huge,
+                             e);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int mount_dev(int root_fd, const struct rootfs_config *cfg, struct perror *e)
+{
+        _cleanup_free_ char *opts = NULL;
+        _cleanup_close_ int dev = -EBADF;
+        int r;
+
+        opts = strdup_printf("mode=755,size=%llu", (unsigned long long) (cfg->dev_size ? cfg->dev_size : 32 * MIB));
+        if (!opts)
+                return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
+        /* Not nodev: the nodes are the point. The devices cgroup decides
+         * what they may open. */
+        r = mount_at(root_fd, "dev", "tmpfs", "dev", MS_NOSUID | MS_NOEXEC, opts, &dev, e);
+        if (r < 0)
+                return r;
+        if (cfg->devices) {
+                r = dev_make_nodes(dev, cfg->devices, e);
+                if (r < 0)
+                        return r;
+        }
+        return mount_dev_extras(dev, cfg, e);
+}
+
+/* mkdir -p of the directories below src in dst, with their owners and
+ * modes; bounded, never following symlinks (the root may be hostile). */
+static int copy_dirs(int src, int dst, unsigned depth, unsigned *budget)
+{
+        struct dirent *de;
+        DIR *d;
+        int fd, r = 0;
+
+        fd = fcntl(src, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -errno;
+        }
+        while (r >= 0 && *budget > 0 && (de = readdir(d))) {
+                _cleanup_close_ int sub_src = -EBADF, sub_dst = -EBADF;
+                struct stat st;
+
+                if (streq(de->d_name, ".") || streq(de->d_name, "..") ||
+                    fstatat(src, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+                        continue;
+                (*budget)--;
+                if ((mkdirat(dst, de->d_name, st.st_mode & 07777) < 0 && errno != EEXIST) ||
+                    fchownat(dst, de->d_name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+                    fchmodat(dst, de->d_name, st.st_mode & 07777, 0) < 0) {
+                        r = -errno;
+                        break;
+                }
+                if (depth + 1 >= RUN_COPY_DEPTH)
+                        continue;
+                sub_src = openat(src, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                sub_dst = openat(dst, de->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (sub_src >= 0 && sub_dst >= 0)
+                        r = copy_dirs(sub_src, sub_dst, depth + 1, budget);
+        }
+        closedir(d);
+        return r;
+}
+
+static int bind_socket(int run_fd, const char *socket, struct perror *e)
+{
+        _cleanup_close_ int src = -EBADF, dst = -EBADF;
+        int r;
+
+        src = open(socket, O_PATH | O_CLOEXEC);
+        if (src < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot open porto socket %s", socket);
+        r = mnt_touch_in_root(run_fd, "portod.socket", 0666, &dst);
+        if (r >= 0)
+                r = mnt_bind(src, dst, false, 0, 0, MS_PRIVATE);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot bind porto socket into /run");
+        return 0;
+}
+
+static int mount_run(int root_fd, const struct rootfs_config *cfg, struct perror *e)
+{
+        _cleanup_free_ char *opts = NULL;
+        _cleanup_close_ int under = -EBADF, run = -EBADF;
+        unsigned budget = RUN_COPY_DIRS;
+        int r;
+
+        /* Opened before the tmpfs hides it. */
+        if (mkdirat(root_fd, "run", 0755) < 0 && errno != EEXIST)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot create /run in the container root");
+        r = mnt_open_beneath(root_fd, "run", O_RDONLY | O_DIRECTORY, &under);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_INVALID_VALUE, r, "/run in the container root must be a directory");
+        opts = strdup_printf("mode=755,size=%llu", (unsigned long long) (cfg->run_size ? cfg->run_size : 32 * MIB));
+        if (!opts)
+                return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
+        r = mount_at(root_fd, "run", "tmpfs", "run", MS_NOSUID | MS_NODEV, opts, &run, e);
+        if (r < 0)
+                return r;
+        r = copy_dirs(under, run, 0, &budget);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot recreate the directories of /run");
+        if (cfg->porto_socket)
+                return bind_socket(run, cfg->porto_socket, e);
+        return 0;
+}
+
+static int sysfs_writable(int root_fd, const char *path, struct perror *e)
+{
+        _cleanup_free_ char *real = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        r = mnt_open_in_root(root_fd, path, O_PATH, &fd);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_INVALID_VALUE, r, "device_sysfs: cannot open %s", path);
+        r = mnt_path_in_root(root_fd, fd, &real);
+        if (r < 0 || !mnt_path_is_under(real, "/sys") || streq(real, "/sys"))
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "device_sysfs: %s is not below /sys", path);
+        r = mnt_bind(fd, fd, false, 0, MOUNT_ATTR_RDONLY, 0);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "device_sysfs: cannot make %s writable", path);
+        return 0;
+}
+
+static int mount_sys(int root_fd, const struct rootfs_config *cfg, struct perror *e)
+{
+        _cleanup_close_ int sys = -EBADF;
+        int r;
+
+        r = mount_at(root_fd, "sys", "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, &sys, e);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < cfg->n_sysfs_rw; i++) {
+                r = sysfs_writable(root_fd, cfg->sysfs_rw[i], e);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* ---- /etc files ------------------------------------------------------------ */
+
+struct etc_file {
+        const char *path, *name;
+        const char *content;
+        bool newline; /* add one */
+};
+
+static int write_all(int fd, const char *s)
+{
+        size_t n = strlen(s);
+
+        while (n > 0) {
+                ssize_t w = write(fd, s, n);
+
+                if (w < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                s += w;
+                n -= (size_t) w;
+        }
+        return 0;
+}
+
+static int stage_file(int stage_fd, const struct etc_file *f, int *ret)
+{
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        fd = openat(stage_fd, f->name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return -errno;
+        r = write_all(fd, f->content);
+        if (r >= 0 && f->newline)
+                r = write_all(fd, "\n");
+        if (r >= 0 && fchmod(fd, 0644) < 0)
+                r = -errno;
+        if (r < 0)
+                return r;
+        fd = openat(stage_fd, f->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        *ret = TAKE_FD(fd);
+        return 0;
+}
+
+static int bind_etc_file(const struct rootfs *rf, int stage_fd, const struct etc_file *f, struct perror *e)
+{
+        _cleanup_close_ int target = -EBADF, src = -EBADF;
+        _cleanup_free_ char *real = NULL;
+        struct stat st;
+        int r;
+
+        r = mnt_open_in_root(rf->root_fd, f->path, O_PATH, &target);
+        if (r == -ENOENT)
+                return 0; /* nothing to override */
+        if (r < 0)
+                return perror_set_errno(e, EERROR_INVALID_VALUE, r, "cannot open %s in the container root", f->path);
+        if (fstat(target, &st) < 0 || !S_ISREG(st.st_mode))
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "%s in the container root must be a regular file",
+                                  f->path);
+        r = mnt_path_in_root(rf->root_fd, target, &real);
+        if (r < 0 || is_forbidden(real))
+                return perror_set(e, EERROR_INVALID_VALUE, -EPERM, "%s in the container root points into /proc or /sys",
+                                  f->path);
+        r = stage_file(stage_fd, f, &src);
+        if (r >= 0)
+                r = mnt_bind(src, target, false, rf->cfg->root_readonly ? MOUNT_ATTR_RDONLY : 0, 0, MS_PRIVATE);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot set up %s", f->path);
+        return 0;
+}
+
+/* The files are written to a small tmpfs mounted for a moment on /proc
+ * (still empty: proc comes in rootfs_enter), bound over their targets, and
+ * the tmpfs is detached again: the binds keep it alive, nothing is left in
+ * the container's view but the files themselves. */
+static int etc_files(const struct rootfs *rf, struct perror *e)
+{
+        const struct rootfs_config *cfg = rf->cfg;
+        const struct etc_file files[] = {
+                { "/etc/hostname", "hostname", cfg->hostname, true },
+                { "/etc/resolv.conf", "resolv.conf", cfg->resolv_conf, false },
+                { "/etc/hosts", "hosts", cfg->etc_hosts, false },
+        };
+        _cleanup_close_ int stage = -EBADF;
+        int r = 0, r2;
+
+        if (!cfg->hostname && !cfg->resolv_conf && !cfg->etc_hosts)
+                return 0;
+        r = mount_at(rf->root_fd, "proc", "tmpfs", "porto-etc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=1m",
+                     &stage, e);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(files); i++)
+                if (files[i].content)
+                        r = bind_etc_file(rf, stage, &files[i], e);
+        r2 = mnt_umount_fd(stage);
+        if (r >= 0 && r2 < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r2, "cannot unmount the staging tmpfs");
+        return r;
+}
+
+/* ---- prepare --------------------------------------------------------------- */
+
+static int open_root(const char *root, int *ret, struct perror *e)
+{
+        int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+        if (fd < 0)
+                return perror_set_errno(e, errno == ENOENT || errno == ENOTDIR ? EERROR_INVALID_VALUE : EERROR_UNKNOWN,
+                                        -errno, "cannot open root \"%s\"", root);
+        *ret = fd;
+        return 0;
+}
+
+/* Bind the root onto itself: pivot_root wants a mount point, and the copy
+ * may be made read-only without touching the original. */
+static int make_root_mount(struct rootfs *rf, struct perror *e)
+{
+        const struct rootfs_config *cfg = rf->cfg;
+        _cleanup_close_ int orig = -EBADF;
+        int r;
+
+        r = open_root(cfg->root, &orig, e);
+        if (r < 0)
+                return r;
+        r = mnt_bind(orig, orig, true, 0, 0, 0);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot bind the root \"%s\"", cfg->root);
+        r = open_root(cfg->root, &rf->root_fd, e);
+        if (r < 0)
+                return r;
+        if (cfg->root_readonly) {
+                r = mnt_setattr(rf->root_fd, true, MOUNT_ATTR_RDONLY, 0);
+                if (r < 0)
+                        return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot make the root read-only");
+        }
+        return 0;
+}
+
+static int prepare_chroot(struct rootfs *rf, const struct bind_src *srcs, struct perror *e)
+{
+        const struct rootfs_config *cfg = rf->cfg;
+        int r;
+
+        if (cfg->root_readonly) {
+                _cleanup_close_ int orig = -EBADF;
+
+                r = open_root(cfg->root, &orig, e);
+                if (r < 0)
+                        return r;
+                for (const char *const *d = (const char *const[]) { "dev", "proc", "sys", "run", NULL }; *d; d++)
+                        if (mkdirat(orig, *d, 0755) < 0 && errno != EEXIST)
+                                return perror_set_errno(e, EERROR_UNKNOWN, -errno,
+                                                        "cannot create /%s in the container root", *d);
+                r = precreate_targets(orig, cfg, srcs, e);
+                if (r >= 0)
+                        r = do_symlinks(orig, cfg, e);
+                if (r < 0)
+                        return r;
+        }
+        r = make_root_mount(rf, e);
+        if (r >= 0)
+                r = mount_dev(rf->root_fd, cfg, e);
+        if (r >= 0)
+                r = mount_run(rf->root_fd, cfg, e);
+        if (r >= 0)
+                r = mount_sys(rf->root_fd, cfg, e);
+        if (r >= 0)
+                r = etc_files(rf, e);
+        if (r >= 0)
+                r = do_binds(rf, srcs, e);
+        if (r >= 0 && !cfg->root_readonly)
+                r = do_symlinks(rf->root_fd, cfg, e);
+        return r;
+}
+
+static int prepare_host(struct rootfs *rf, const struct bind_src *srcs, struct perror *e)
+{
+        const struct rootfs_config *cfg = rf->cfg;
+        int r;
+
+        r = open_root("/", &rf->root_fd, e);
+        if (r < 0)
+                return r;
+        r = do_symlinks(rf->root_fd, cfg, e);
+        if (r >= 0 && cfg->root_readonly) {
+                r = precreate_targets(rf->root_fd, cfg, srcs, e);
+                if (r < 0)
+                        return r;
+                r = mnt_setattr(rf->root_fd, true, MOUNT_ATTR_RDONLY, 0);
+                if (r < 0)
+                        return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot make the root read-only");
+        }
+        if (r >= 0)
+                r = do_binds(rf, srcs, e);
+        return r;
+}
+
+int rootfs_prepare(const struct rootfs_config *cfg, struct rootfs **ret, struct perror *e)
+{
+        struct bind_src *srcs = NULL;
+        struct rootfs *rf;
+        int r;
+
+        rf = calloc(1, sizeof(*rf));
+        if (!rf)
+                return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
+        *rf = (struct rootfs) { .cfg = cfg, .root_fd = -EBADF, .chroot = is_chroot(cfg) };
+        if (rf->chroot && cfg->root[0] != '/') {
+                rootfs_free(rf);
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "root \"%s\" must be an absolute path", cfg->root);
+        }
+        if (unshare(CLONE_NEWNS) < 0)
+                r = perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot create a mount namespace");
+        else if ((r = mnt_make_rslave()) < 0)
+                perror_set_errno(e, EERROR_UNKNOWN, r, "cannot make the mount namespace a slave");
+        /* Sources are host paths: open them in the new namespace (clones
+         * can only be made of its own mounts) before anything moves. */
+        else if ((r = open_sources(cfg, &srcs, e)) >= 0) {
+                r = rf->chroot ? prepare_chroot(rf, srcs, e) : prepare_host(rf, srcs, e);
+                close_sources(srcs, cfg->n_binds);
+        }
+        if (r < 0) {
+                rootfs_free(rf);
+                return r;
+        }
+        *ret = rf;
+        return 0;
+}
+
+/* ---- enter ----------------------------------------------------------------- */
+
+static int proc_protect(int proc_fd, bool net_rw, struct perror *e)
+{
+        _cleanup_close_ int net = -EBADF;
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(proc_readonly); i++) {
+                _cleanup_close_ int fd = openat(proc_fd, proc_readonly[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+                if (fd < 0 && errno == ENOENT)
+                        continue;
+                if (fd < 0)
+                        return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot open /proc/%s", proc_readonly[i]);
+                r = mnt_bind(fd, fd, false, MOUNT_ATTR_RDONLY, 0, 0);
+                if (r < 0)
+                        return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot make /proc/%s read-only",
+                                                proc_readonly[i]);
+        }
+        if (!net_rw)
+                return 0;
+        /* Through the read-only bind just made: its own sysctls. */
+        net = openat(proc_fd, "sys/net", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (net < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot open /proc/sys/net");
+        r = mnt_bind(net, net, false, 0, MOUNT_ATTR_RDONLY, 0);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot make /proc/sys/net writable");
+        return 0;
+}
+
+static int mount_proc(const struct rootfs *rf, struct perror *e)
+{
+        _cleanup_close_ int proc = -EBADF;
+        int r;
+
+        r = mount_at(rf->root_fd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, &proc, e);
+        if (r < 0)
+                return r;
+        return proc_protect(proc, rf->cfg->proc_sys_net_rw, e);
+}
+
+static int pivot(int root_fd, struct perror *e)
+{
+        if (fchdir(root_fd) < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot enter the container root");
+        /* The old root ends up stacked on "." and is detached right away. */
+        if (syscall(SYS_pivot_root, ".", ".") < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "pivot_root failed");
+        if (umount2(".", MNT_DETACH) < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot detach the old root");
+        if (chdir("/") < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot change directory to /");
+        return 0;
+}
+
+int rootfs_enter(struct rootfs *rf, struct perror *e)
+{
+        int r;
+
+        if (!rf->chroot)
+                return rf->cfg->new_proc ? mount_proc(rf, e) : 0;
+        r = mount_proc(rf, e);
+        if (r < 0)
+                return r;
+        return pivot(rf->root_fd, e);
+}
+
+int rootfs_setup(const struct rootfs_config *cfg, struct perror *e)
+{
+        struct rootfs *rf = NULL;
+        int r;
+
+        r = rootfs_prepare(cfg, &rf, e);
+        if (r < 0)
+                return r;
+        r = rootfs_enter(rf, e);
+        rootfs_free(rf);
+        return r;
+}
+
+/* ---- symlinks -------------------------------------------------------------- */
+
+/* Relative path from directory dir to target (both normalized absolute). */
+static char *relative_path(const char *dir, const char *target)
+{
+        struct strbuf b = STRBUF_INIT;
+        size_t common = 0;
+
+        if (streq(dir, "/"))
+                return strdup(target[1] ? target + 1 : ".");
+        /* Longest common prefix ending at a component boundary. */
+        for (size_t i = 0;; i++) {
+                bool end_d = dir[i] == 0 || dir[i] == '/', end_t = target[i] == 0 || target[i] == '/';
+
+                if (end_d && end_t)
+                        common = i;
+                if (!dir[i] || !target[i] || dir[i] != target[i])
+                        break;
+        }
+        for (const char *p = dir + common; *p; p++)
+                if (*p == '/' && strbuf_append(&b, b.len ? "/.." : "..") < 0)
+                        goto fail;
+        if (target[common] == '/')
+                common++;
+        if (target[common] && ((b.len && strbuf_append(&b, "/") < 0) || strbuf_append(&b, target + common) < 0))
+                goto fail;
+        if (!b.len && strbuf_append(&b, ".") < 0)
+                goto fail;
+        return strbuf_steal(&b);
+fail:
+        strbuf_free(&b);
+        return NULL;
+}
+
+static int remove_symlink(int parent, const char *name, const char *path, struct perror *e)
+{
+        struct stat st;
+
+        if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : perror_set_errno(e, EERROR_UNKNOWN, -errno, "symlink: cannot stat %s", path);
+        if (!S_ISLNK(st.st_mode))
+                return perror_set(e, EERROR_INVALID_VALUE, -EEXIST, "symlink: %s exists and is not a symlink", path);
+        if (unlinkat(parent, name, 0) < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "symlink: cannot remove %s", path);
+        return 0;
+}
+
+/* Create or atomically replace parent/name -> link. */
+static int place_symlink(int parent, const char *name, const char *link, const char *path, struct perror *e)
+{
+        _cleanup_free_ char *tmp = NULL;
+        char cur[4096];
+        ssize_t n;
+
+        n = readlinkat(parent, name, cur, sizeof(cur) - 1);
+        if (n >= 0) {
+                cur[n] = 0;
+                if (streq(cur, link))
+                        return 0;
+        } else if (errno == EINVAL)
+                return perror_set(e, EERROR_INVALID_VALUE, -EEXIST, "symlink: %s exists and is not a symlink", path);
+        else if (errno != ENOENT)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "symlink: cannot read %s", path);
+        tmp = strdup_printf(".%s.porto-%d", name, (int) getpid());
+        if (!tmp)
+                return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
+        (void) unlinkat(parent, tmp, 0);
+        if (symlinkat(link, parent, tmp) < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "symlink: cannot create %s", path);
+        if (renameat(parent, tmp, parent, name) < 0) {
+                int r = -errno;
+
+                (void) unlinkat(parent, tmp, 0);
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "symlink: cannot create %s", path);
+        }
+        return 0;
+}
+
+int rootfs_symlink(int root_fd, const char *cwd, const char *path, const char *target, struct perror *e)
+{
+        _cleanup_free_ char *abs = NULL, *abs_target = NULL, *dir = NULL, *real_dir = NULL, *link = NULL;
+        _cleanup_close_ int parent = -EBADF;
+        const char *name;
+        int r;
+
+        if (mnt_path_absolute(path, cwd, &abs) < 0 || streq(abs, "/"))
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "symlink: bad path \"%s\"", path ? path : "");
+        if (!isempty(target) && mnt_path_absolute(target, cwd, &abs_target) < 0)
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "symlink: bad target \"%s\" (no \"..\")", target);
+        name = strrchr(abs, '/') + 1;
+        dir = strndup(abs, (size_t) (name - abs));
+        if (!dir)
+                return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
+        if (!abs_target) {
+                r = mnt_open_in_root(root_fd, dir, O_PATH | O_DIRECTORY, &parent);
+                if (r == -ENOENT)
+                        return 0;
+                if (r < 0)
+                        return perror_set_errno(e, EERROR_INVALID_VALUE, r, "symlink: cannot open the directory of %s",
+                                                abs);
+                return remove_symlink(parent, name, abs, e);
+        }
+        r = mnt_mkdir_in_root(root_fd, dir, 0755, &parent);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_INVALID_VALUE, r, "symlink: cannot create the directory of %s", abs);
+        /* Relative to where the directory really is (symlinks on the way). */
+        r = mnt_path_in_root(root_fd, parent, &real_dir);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "symlink: cannot locate the directory of %s", abs);
+        link = relative_path(real_dir, abs_target);
+        if (!link)
+                return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
+        return place_symlink(parent, name, link, abs, e);
+}
+
+int rootfs_resolv_conf_text(const char *prop, char **ret)
+{
+        _cleanup_strv_free_ char **items = NULL;
+        struct strbuf b = STRBUF_INIT;
+        int r;
+
+        r = split_escaped(prop, ';', &items);
+        if (r < 0)
+                return r;
+        for (char **i = items; *i; i++)
+                if (strbuf_append(&b, *i) < 0 || strbuf_append(&b, "\n") < 0) {
+                        strbuf_free(&b);
+                        return -ENOMEM;
+                }
+        *ret = strbuf_steal(&b);
+        return 0;
+}
