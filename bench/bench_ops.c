@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "porto.h"
+#include "basic/parse.h"
 
 #ifndef PORTOCTL_PATH
 #define PORTOCTL_PATH "portoctl"
@@ -187,10 +188,12 @@ int main(int argc, char **argv)
                         socket_path = optarg;
                         break;
                 case 'n':
-                        n = atoi(optarg);
+                        if (parse_int(optarg, &n) < 0)
+                                n = 0; /* refused below */
                         break;
                 case 'c':
-                        count = atoi(optarg);
+                        if (parse_int(optarg, &count) < 0)
+                                count = 0;
                         break;
                 case 'p':
                         portoctl = optarg;

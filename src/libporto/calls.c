@@ -3,13 +3,14 @@
 #include <stdio.h>
 
 #include "libporto-internal.h"
+#include "basic/strutil.h"
 
 /* protobuf-c wants char * in requests it only reads. */
 #define RW(s) ((char *) (s))
 
 static int oom(struct porto_conn *conn)
 {
-        return porto_set_error(conn, PORTO_ERROR_UNKNOWN, "out of memory");
+        return lp_set_error(conn, PORTO_ERROR_UNKNOWN, "out of memory");
 }
 
 /* Reply payload missing although the call succeeded: a daemon bug, but the
@@ -17,10 +18,26 @@ static int oom(struct porto_conn *conn)
 static int missing_payload(struct porto_conn *conn, Rpc__TContainerResponse *rsp, const char *what)
 {
         porto_response_free(rsp);
-        return porto_set_error(conn, PORTO_ERROR_UNKNOWN, "daemon reply has no %s payload", what);
+        return lp_set_error(conn, PORTO_ERROR_UNKNOWN, "daemon reply has no %s payload", what);
 }
 
-/* ---- name-only container calls -------------------------------------- */
+/* The exchange of a call that converts its reply: unlike porto_call(), the
+ * reply is handed out only on success. */
+static int call_reply(struct porto_conn *conn, const Rpc__TContainerRequest *req, int extra_timeout,
+                      Rpc__TContainerResponse **ret)
+{
+        Rpc__TContainerResponse *rsp = NULL;
+        int r = porto_call_timeout(conn, req, extra_timeout, &rsp);
+
+        if (r != 0) {
+                porto_response_free(rsp);
+                return r;
+        }
+        *ret = rsp;
+        return 0;
+}
+
+/* ---- container lifecycle ------------------------------------------- */
 
 static int call_create(struct porto_conn *conn, const char *name, bool weak)
 {
@@ -32,7 +49,7 @@ static int call_create(struct porto_conn *conn, const char *name, bool weak)
                 req.createweak = &c;
         else
                 req.create = &c;
-        return porto_call_simple(conn, &req, 0);
+        return porto_call(conn, &req, NULL);
 }
 
 int porto_create(struct porto_conn *conn, const char *name)
@@ -52,7 +69,7 @@ int porto_destroy(struct porto_conn *conn, const char *name)
 
         d.name = RW(name);
         req.destroy = &d;
-        return porto_call_simple(conn, &req, 0);
+        return porto_call(conn, &req, NULL);
 }
 
 int porto_start(struct porto_conn *conn, const char *name)
@@ -62,7 +79,7 @@ int porto_start(struct porto_conn *conn, const char *name)
 
         s.name = RW(name);
         req.start = &s;
-        return porto_call_simple(conn, &req, 0);
+        return porto_call(conn, &req, NULL);
 }
 
 int porto_stop(struct porto_conn *conn, const char *name, int timeout_ms)
@@ -77,7 +94,7 @@ int porto_stop(struct porto_conn *conn, const char *name, int timeout_ms)
                 s.timeout_ms = (uint32_t) timeout_ms;
         }
         req.stop = &s;
-        return porto_call_simple(conn, &req, (grace_ms + 999) / 1000);
+        return porto_call_timeout(conn, &req, (grace_ms + 999) / 1000, NULL);
 }
 
 int porto_kill(struct porto_conn *conn, const char *name, int sig)
@@ -88,7 +105,7 @@ int porto_kill(struct porto_conn *conn, const char *name, int sig)
         k.name = RW(name);
         k.sig = sig;
         req.kill = &k;
-        return porto_call_simple(conn, &req, 0);
+        return porto_call(conn, &req, NULL);
 }
 
 int porto_pause(struct porto_conn *conn, const char *name)
@@ -98,7 +115,7 @@ int porto_pause(struct porto_conn *conn, const char *name)
 
         p.name = RW(name);
         req.pause = &p;
-        return porto_call_simple(conn, &req, 0);
+        return porto_call(conn, &req, NULL);
 }
 
 int porto_resume(struct porto_conn *conn, const char *name)
@@ -108,7 +125,7 @@ int porto_resume(struct porto_conn *conn, const char *name)
 
         p.name = RW(name);
         req.resume = &p;
-        return porto_call_simple(conn, &req, 0);
+        return porto_call(conn, &req, NULL);
 }
 
 int porto_respawn(struct porto_conn *conn, const char *name)
@@ -118,27 +135,10 @@ int porto_respawn(struct porto_conn *conn, const char *name)
 
         p.name = RW(name);
         req.respawn = &p;
-        return porto_call_simple(conn, &req, 0);
+        return porto_call(conn, &req, NULL);
 }
 
 /* ---- list -------------------------------------------------------------- */
-
-static int strv_from_counted(char *const *v, size_t n, char ***ret)
-{
-        char **d = calloc(n + 1, sizeof(char *));
-
-        if (!d)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                d[i] = strdup(v[i] ? v[i] : "");
-                if (!d[i]) {
-                        porto_strv_free(d);
-                        return -ENOMEM;
-                }
-        }
-        *ret = d;
-        return 0;
-}
 
 int porto_list(struct porto_conn *conn, const char *mask, char ***ret_names)
 {
@@ -150,14 +150,12 @@ int porto_list(struct porto_conn *conn, const char *mask, char ***ret_names)
 
         l.mask = RW(mask);
         req.list = &l;
-        r = porto_call(conn, &req, &rsp);
-        if (r != 0) {
-                porto_response_free(rsp);
+        r = call_reply(conn, &req, 0, &rsp);
+        if (r != 0)
                 return r;
-        }
         if (!rsp->list)
                 return missing_payload(conn, rsp, "list");
-        r = strv_from_counted(rsp->list->name, rsp->list->n_name, &names);
+        r = lp_strv_from_counted(rsp->list->name, rsp->list->n_name, &names);
         porto_response_free(rsp);
         if (r < 0)
                 return oom(conn);
@@ -187,14 +185,12 @@ int porto_get_property_flags(struct porto_conn *conn, const char *name, const ch
                 g.real = true;
         }
         req.getproperty = &g;
-        r = porto_call(conn, &req, &rsp);
-        if (r != 0) {
-                porto_response_free(rsp);
+        r = call_reply(conn, &req, 0, &rsp);
+        if (r != 0)
                 return r;
-        }
         if (!rsp->getproperty)
                 return missing_payload(conn, rsp, "getProperty");
-        value = strdup(rsp->getproperty->value ? rsp->getproperty->value : "");
+        value = lp_strdup_or_empty(rsp->getproperty->value);
         porto_response_free(rsp);
         if (!value)
                 return oom(conn);
@@ -216,7 +212,7 @@ int porto_set_property(struct porto_conn *conn, const char *name, const char *pr
         s.property = RW(property);
         s.value = RW(value);
         req.setproperty = &s;
-        return porto_call_simple(conn, &req, 0);
+        return porto_call(conn, &req, NULL);
 }
 
 void porto_get_result_free(struct porto_get_result *r)
@@ -244,7 +240,7 @@ static int convert_value(struct porto_value *v, const Rpc__TContainerGetResponse
         v->error = kv->has_error ? (int) kv->error : 0;
         if (kv->has_error && v->error == 0)
                 v->error = PORTO_ERROR_UNKNOWN;
-        v->property = strdup(kv->variable ? kv->variable : "");
+        v->property = lp_strdup_or_empty(kv->variable);
         v->error_msg = strdup(v->error && kv->errormsg ? kv->errormsg : "");
         v->value = strdup(!v->error && kv->value ? kv->value : "");
         return v->property && v->error_msg && v->value ? 0 : -ENOMEM;
@@ -266,7 +262,7 @@ static int convert_get(const Rpc__TContainerGetResponse *g, struct porto_get_res
                 struct porto_container_values *c = &res->containers[i];
 
                 res->n_containers = i + 1;
-                c->name = strdup(l->name ? l->name : "");
+                c->name = lp_strdup_or_empty(l->name);
                 c->change_time = l->has_change_time ? l->change_time : 0;
                 c->no_changes = l->has_no_changes && l->no_changes;
                 c->values = calloc(l->n_keyval ? l->n_keyval : 1, sizeof(*c->values));
@@ -293,9 +289,9 @@ int porto_get(struct porto_conn *conn, const char *const *names, const char *con
         Rpc__TContainerResponse *rsp = NULL;
         int r;
 
-        g.n_name = porto_strv_len(names);
+        g.n_name = strv_length((char *const *) names);
         g.name = (char **) names;
-        g.n_variable = porto_strv_len(properties);
+        g.n_variable = strv_length((char *const *) properties);
         g.variable = (char **) properties;
         if (flags & PORTO_GET_SYNC) {
                 g.has_sync = true;
@@ -310,11 +306,9 @@ int porto_get(struct porto_conn *conn, const char *const *names, const char *con
                 g.nonblock = true;
         }
         req.get = &g;
-        r = porto_call(conn, &req, &rsp);
-        if (r != 0) {
-                porto_response_free(rsp);
+        r = call_reply(conn, &req, 0, &rsp);
+        if (r != 0)
                 return r;
-        }
         if (!rsp->get)
                 return missing_payload(conn, rsp, "get");
         r = convert_get(rsp->get, ret);
@@ -350,6 +344,28 @@ void porto_property_list_free(struct porto_property *list, size_t n)
         free(list);
 }
 
+static int convert_properties(const Rpc__TContainerPropertyListResponse *pl, struct porto_property **ret)
+{
+        struct porto_property *list = calloc(pl->n_list ? pl->n_list : 1, sizeof(*list));
+
+        if (!list)
+                return -ENOMEM;
+        for (size_t i = 0; i < pl->n_list; i++) {
+                const Rpc__TContainerPropertyListResponse__TContainerPropertyListEntry *e = pl->list[i];
+
+                list[i].name = lp_strdup_or_empty(e->name);
+                list[i].desc = lp_strdup_or_empty(e->desc);
+                list[i].read_only = e->has_read_only && e->read_only;
+                list[i].dynamic = e->has_dynamic && e->dynamic;
+                if (!list[i].name || !list[i].desc) {
+                        porto_property_list_free(list, i + 1);
+                        return -ENOMEM;
+                }
+        }
+        *ret = list;
+        return 0;
+}
+
 int porto_property_list(struct porto_conn *conn, struct porto_property **ret_list, size_t *ret_n)
 {
         Rpc__TContainerRequest req = RPC__TCONTAINER_REQUEST__INIT;
@@ -360,33 +376,16 @@ int porto_property_list(struct porto_conn *conn, struct porto_property **ret_lis
         int r;
 
         req.propertylist = &p;
-        r = porto_call(conn, &req, &rsp);
-        if (r != 0) {
-                porto_response_free(rsp);
+        r = call_reply(conn, &req, 0, &rsp);
+        if (r != 0)
                 return r;
-        }
         if (!rsp->propertylist)
                 return missing_payload(conn, rsp, "propertyList");
         n = rsp->propertylist->n_list;
-        list = calloc(n ? n : 1, sizeof(*list));
-        if (!list) {
-                porto_response_free(rsp);
-                return oom(conn);
-        }
-        for (size_t i = 0; i < n; i++) {
-                const Rpc__TContainerPropertyListResponse__TContainerPropertyListEntry *e = rsp->propertylist->list[i];
-
-                list[i].name = strdup(e->name ? e->name : "");
-                list[i].desc = strdup(e->desc ? e->desc : "");
-                list[i].read_only = e->has_read_only && e->read_only;
-                list[i].dynamic = e->has_dynamic && e->dynamic;
-                if (!list[i].name || !list[i].desc) {
-                        porto_property_list_free(list, i + 1);
-                        porto_response_free(rsp);
-                        return oom(conn);
-                }
-        }
+        r = convert_properties(rsp->propertylist, &list);
         porto_response_free(rsp);
+        if (r < 0)
+                return oom(conn);
         *ret_list = list;
         *ret_n = n;
         return 0;
@@ -397,9 +396,9 @@ int porto_property_list(struct porto_conn *conn, struct porto_property **ret_lis
 static void fill_wait(Rpc__TContainerWaitRequest *w, const char *const *names, const char *const *labels,
                       int timeout_ms)
 {
-        w->n_name = porto_strv_len(names);
+        w->n_name = strv_length((char *const *) names);
         w->name = (char **) names;
-        w->n_label = porto_strv_len(labels);
+        w->n_label = strv_length((char *const *) labels);
         w->label = (char **) labels;
         if (timeout_ms >= 0) {
                 w->has_timeout_ms = true;
@@ -418,14 +417,12 @@ int porto_wait(struct porto_conn *conn, const char *const *names, const char *co
 
         fill_wait(&w, names, labels, timeout_ms);
         req.wait = &w;
-        r = porto_call_timeout(conn, &req, timeout_ms < 0 ? -1 : (timeout_ms + 999) / 1000, &rsp);
-        if (r != 0) {
-                porto_response_free(rsp);
+        r = call_reply(conn, &req, timeout_ms < 0 ? -1 : (timeout_ms + 999) / 1000, &rsp);
+        if (r != 0)
                 return r;
-        }
         if (!rsp->wait)
                 return missing_payload(conn, rsp, "wait");
-        e = porto_event_from_wait(rsp->wait);
+        e = lp_event_from_wait(rsp->wait);
         porto_response_free(rsp);
         if (!e)
                 return oom(conn);
@@ -440,7 +437,7 @@ int porto_async_wait(struct porto_conn *conn, const char *const *names, const ch
 
         fill_wait(&w, names, labels, timeout_ms);
         req.asyncwait = &w;
-        return porto_call_simple(conn, &req, 0);
+        return porto_call(conn, &req, NULL);
 }
 
 /* ---- labels --------------------------------------------------------------- */
@@ -458,6 +455,28 @@ void porto_label_list_free(struct porto_label *list, size_t n)
         free(list);
 }
 
+static int convert_labels(const Rpc__TFindLabelResponse *fl, struct porto_label **ret)
+{
+        struct porto_label *list = calloc(fl->n_list ? fl->n_list : 1, sizeof(*list));
+
+        if (!list)
+                return -ENOMEM;
+        for (size_t i = 0; i < fl->n_list; i++) {
+                const Rpc__TFindLabelResponse__TFindLabelEntry *e = fl->list[i];
+
+                list[i].name = lp_strdup_or_empty(e->name);
+                list[i].state = lp_strdup_or_empty(e->state);
+                list[i].label = lp_strdup_or_empty(e->label);
+                list[i].value = lp_strdup_or_empty(e->value);
+                if (!list[i].name || !list[i].state || !list[i].label || !list[i].value) {
+                        porto_label_list_free(list, i + 1);
+                        return -ENOMEM;
+                }
+        }
+        *ret = list;
+        return 0;
+}
+
 int porto_find_label(struct porto_conn *conn, const char *mask, const char *label, const char *state,
                      const char *value, struct porto_label **ret_list, size_t *ret_n)
 {
@@ -473,33 +492,16 @@ int porto_find_label(struct porto_conn *conn, const char *mask, const char *labe
         f.state = RW(state);
         f.value = RW(value);
         req.findlabel = &f;
-        r = porto_call(conn, &req, &rsp);
-        if (r != 0) {
-                porto_response_free(rsp);
+        r = call_reply(conn, &req, 0, &rsp);
+        if (r != 0)
                 return r;
-        }
         if (!rsp->findlabel)
                 return missing_payload(conn, rsp, "FindLabel");
         n = rsp->findlabel->n_list;
-        list = calloc(n ? n : 1, sizeof(*list));
-        if (!list) {
-                porto_response_free(rsp);
-                return oom(conn);
-        }
-        for (size_t i = 0; i < n; i++) {
-                const Rpc__TFindLabelResponse__TFindLabelEntry *e = rsp->findlabel->list[i];
-
-                list[i].name = strdup(e->name ? e->name : "");
-                list[i].state = strdup(e->state ? e->state : "");
-                list[i].label = strdup(e->label ? e->label : "");
-                list[i].value = strdup(e->value ? e->value : "");
-                if (!list[i].name || !list[i].state || !list[i].label || !list[i].value) {
-                        porto_label_list_free(list, i + 1);
-                        porto_response_free(rsp);
-                        return oom(conn);
-                }
-        }
+        r = convert_labels(rsp->findlabel, &list);
         porto_response_free(rsp);
+        if (r < 0)
+                return oom(conn);
         *ret_list = list;
         *ret_n = n;
         return 0;
@@ -517,7 +519,7 @@ int porto_set_label(struct porto_conn *conn, const char *name, const char *label
         s.prev_value = RW(prev_value);
         s.state = RW(state);
         req.setlabel = &s;
-        return porto_call_simple(conn, &req, 0);
+        return porto_call(conn, &req, NULL);
 }
 
 int porto_inc_label(struct porto_conn *conn, const char *name, const char *label, int64_t add, int64_t *ret_result)
@@ -532,11 +534,9 @@ int porto_inc_label(struct porto_conn *conn, const char *name, const char *label
         i.has_add = true;
         i.add = add;
         req.inclabel = &i;
-        r = porto_call(conn, &req, &rsp);
-        if (r != 0) {
-                porto_response_free(rsp);
+        r = call_reply(conn, &req, 0, &rsp);
+        if (r != 0)
                 return r;
-        }
         if (!rsp->inclabel)
                 return missing_payload(conn, rsp, "IncLabel");
         if (ret_result)
@@ -556,15 +556,13 @@ int porto_version(struct porto_conn *conn, char **ret_tag, char **ret_revision)
         int r;
 
         req.version = &v;
-        r = porto_call(conn, &req, &rsp);
-        if (r != 0) {
-                porto_response_free(rsp);
+        r = call_reply(conn, &req, 0, &rsp);
+        if (r != 0)
                 return r;
-        }
         if (!rsp->version)
                 return missing_payload(conn, rsp, "version");
-        tag = strdup(rsp->version->tag ? rsp->version->tag : "");
-        rev = strdup(rsp->version->revision ? rsp->version->revision : "");
+        tag = lp_strdup_or_empty(rsp->version->tag);
+        rev = lp_strdup_or_empty(rsp->version->revision);
         porto_response_free(rsp);
         if (!tag || !rev) {
                 free(tag);

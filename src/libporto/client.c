@@ -11,6 +11,7 @@
 #include "libporto-internal.h"
 #include "basic/error.h"
 #include "basic/frame.h"
+#include "basic/strutil.h"
 
 /* Replies larger than this are refused (the daemon has no limit, but
  * nothing legitimate comes close; protocol.md 1.2 suggests < 64 MiB). */
@@ -36,14 +37,14 @@ const char *porto_error_name(int code)
 
 /* ---- errors ---------------------------------------------------------- */
 
-void porto_clear_error(struct porto_conn *conn)
+static void clear_error(struct porto_conn *conn)
 {
         conn->err_code = PORTO_ERROR_SUCCESS;
         free(conn->err_msg);
         conn->err_msg = NULL;
 }
 
-int porto_set_error(struct porto_conn *conn, int code, const char *fmt, ...)
+int lp_set_error(struct porto_conn *conn, int code, const char *fmt, ...)
 {
         va_list ap;
         char *msg = NULL;
@@ -106,7 +107,7 @@ static int errno_to_eerror(int err)
 
 static int set_socket_error(struct porto_conn *conn, int err, const char *what)
 {
-        return porto_set_error(conn, errno_to_eerror(err), "%s: %s", what, strerror(err));
+        return lp_set_error(conn, errno_to_eerror(err), "%s: %s", what, strerror(err));
 }
 
 /* ---- connection object ----------------------------------------------- */
@@ -147,8 +148,8 @@ void porto_close(struct porto_conn *conn)
 
 static void async_forget(struct porto_conn *conn)
 {
-        porto_strv_free(conn->async_names);
-        porto_strv_free(conn->async_labels);
+        strv_free(conn->async_names);
+        strv_free(conn->async_labels);
         conn->async_names = NULL;
         conn->async_labels = NULL;
         conn->async_active = false;
@@ -219,7 +220,7 @@ static bool interrupted(struct porto_conn *conn)
 
 static int fail_interrupted(struct porto_conn *conn)
 {
-        return porto_set_error(conn, PORTO_ERROR_UNKNOWN, "Interrupted");
+        return lp_set_error(conn, PORTO_ERROR_UNKNOWN, "Interrupted");
 }
 
 /* Wait until fd is ready for events or the deadline passes. Returns 0, or
@@ -238,8 +239,7 @@ static int wait_fd(struct porto_conn *conn, short events, uint64_t deadline, con
                         uint64_t now = monotonic_ms();
 
                         if (now >= deadline)
-                                return porto_set_error(conn, PORTO_ERROR_SOCKET_TIMEOUT,
-                                                       "%s: timed out", what);
+                                return lp_set_error(conn, PORTO_ERROR_SOCKET_TIMEOUT, "%s: timed out", what);
                         slice = (int) MIN(deadline - now, (uint64_t) INT32_MAX);
                 }
                 if (conn->interrupt_check && (slice < 0 || slice > INTERRUPT_POLL_MS))
@@ -263,15 +263,15 @@ static int wait_fd(struct porto_conn *conn, short events, uint64_t deadline, con
 static int do_connect(struct porto_conn *conn, uint64_t deadline)
 {
         struct sockaddr_un addr = { .sun_family = AF_UNIX };
-        _cleanup_close_ int fd = -EBADF;
+        size_t path_len = strlen(conn->path);
         char what[sizeof(addr.sun_path) + 16];
 
         snprintf(what, sizeof(what), "connect(%s)", conn->path);
-        if (strlen(conn->path) >= sizeof(addr.sun_path))
-                return porto_set_error(conn, PORTO_ERROR_UNKNOWN, "%s: socket path too long", what);
-        strcpy(addr.sun_path, conn->path);
+        if (path_len >= sizeof(addr.sun_path))
+                return lp_set_error(conn, PORTO_ERROR_UNKNOWN, "%s: socket path too long", what);
+        memcpy(addr.sun_path, conn->path, path_len + 1);
 
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return set_socket_error(conn, errno, "socket");
 
@@ -283,7 +283,7 @@ static int do_connect(struct porto_conn *conn, uint64_t deadline)
                         struct timeval tv;
 
                         if (now >= deadline)
-                                return porto_set_error(conn, PORTO_ERROR_SOCKET_TIMEOUT, "%s: timed out", what);
+                                return lp_set_error(conn, PORTO_ERROR_SOCKET_TIMEOUT, "%s: timed out", what);
                         left = deadline - now;
                         tv.tv_sec = (time_t) (left / 1000);
                         tv.tv_usec = (suseconds_t) (left % 1000) * 1000;
@@ -293,7 +293,7 @@ static int do_connect(struct porto_conn *conn, uint64_t deadline)
                         break;
                 if (errno == EINTR) {
                         if (interrupted(conn))
-                                return porto_set_error(conn, PORTO_ERROR_UNKNOWN, "Interrupted");
+                                return fail_interrupted(conn);
                         continue;
                 }
                 if (errno == EINPROGRESS)
@@ -310,6 +310,22 @@ static int do_connect(struct porto_conn *conn, uint64_t deadline)
 
 /* ---- framing ---------------------------------------------------------- */
 
+/* send() or recv() on the non-blocking socket failed with errno: 0 to try
+ * again (interrupted, or ready after waiting), else the EError, recorded. A
+ * hard error closes the socket; a timeout leaves that to the caller
+ * (wait_fd). */
+static int io_retry(struct porto_conn *conn, short events, uint64_t deadline, const char *what)
+{
+        int err = errno;
+
+        if (err == EINTR)
+                return 0;
+        if (err == EAGAIN)
+                return wait_fd(conn, events, deadline, what);
+        porto_close(conn);
+        return set_socket_error(conn, err, what);
+}
+
 static int send_all(struct porto_conn *conn, const uint8_t *buf, size_t len, uint64_t deadline, int *ret_errno)
 {
         size_t off = 0;
@@ -317,25 +333,19 @@ static int send_all(struct porto_conn *conn, const uint8_t *buf, size_t len, uin
         *ret_errno = 0;
         while (off < len) {
                 ssize_t n = send(conn->fd, buf + off, len - off, MSG_NOSIGNAL);
+                int r;
 
                 if (n >= 0) {
                         off += (size_t) n;
                         continue;
                 }
-                if (errno == EINTR)
-                        continue;
-                if (errno == EAGAIN) {
-                        int r = wait_fd(conn, POLLOUT, deadline, "send");
-                        if (r != 0)
-                                return r;
-                        continue;
-                }
                 /* Only an untouched stream may be resent on another
-                 * connection: report whether nothing went out yet. */
-                *ret_errno = off == 0 ? errno : 0;
-                int err = errno;
-                porto_close(conn);
-                return set_socket_error(conn, err, "send");
+                 * connection: report the error only if nothing went out. */
+                if (off == 0 && errno != EINTR && errno != EAGAIN)
+                        *ret_errno = errno;
+                r = io_retry(conn, POLLOUT, deadline, "send");
+                if (r != 0)
+                        return r;
         }
         return PORTO_ERROR_SUCCESS;
 }
@@ -349,11 +359,11 @@ static int pack_request(struct porto_conn *conn, const Rpc__TContainerRequest *r
         uint8_t *buf;
 
         if (len > UINT32_MAX)
-                return porto_set_error(conn, PORTO_ERROR_INVALID_VALUE, "request too large");
+                return lp_set_error(conn, PORTO_ERROR_INVALID_VALUE, "request too large");
         hlen = frame_encode_header((uint32_t) len, hdr);
         buf = malloc(hlen + len + 1);
         if (!buf)
-                return porto_set_error(conn, PORTO_ERROR_UNKNOWN, "out of memory");
+                return lp_set_error(conn, PORTO_ERROR_UNKNOWN, "out of memory");
         memcpy(buf, hdr, hlen);
         rpc__tcontainer_request__pack(req, buf + hlen);
         *ret_buf = buf;
@@ -377,8 +387,9 @@ static int rbuf_reserve(struct porto_conn *conn, size_t need)
         return 0;
 }
 
-/* Take one complete frame from rbuf if there is one: 1 and *ret set, 0 if
- * more bytes are needed, or an EError. */
+/* Take one complete frame from rbuf. Returns an EError (0 on success) and
+ * *ret: the message, or NULL when more bytes are needed. (EErrors are
+ * positive, so "need more" cannot be a return value of its own.) */
 static int frame_take(struct porto_conn *conn, Rpc__TContainerResponse **ret)
 {
         Rpc__TContainerResponse *rsp;
@@ -386,17 +397,18 @@ static int frame_take(struct porto_conn *conn, Rpc__TContainerResponse **ret)
         size_t hlen;
         int r;
 
+        *ret = NULL;
         r = frame_decode_header(conn->rbuf, conn->rlen, &len, &hlen);
         if (r < 0 || (r > 0 && len > REPLY_MAX_LEN)) {
                 porto_close(conn);
-                return porto_set_error(conn, PORTO_ERROR_SOCKET_ERROR, "recv: malformed frame from the daemon");
+                return lp_set_error(conn, PORTO_ERROR_SOCKET_ERROR, "recv: malformed frame from the daemon");
         }
         if (r == 0 || conn->rlen < hlen + len) {
                 if (rbuf_reserve(conn, r == 0 ? FRAME_HEADER_MAX : hlen + len) < 0) {
                         porto_close(conn);
-                        return porto_set_error(conn, PORTO_ERROR_UNKNOWN, "recv: out of memory");
+                        return lp_set_error(conn, PORTO_ERROR_UNKNOWN, "recv: out of memory");
                 }
-                return 0;
+                return PORTO_ERROR_SUCCESS;
         }
 
         rsp = rpc__tcontainer_response__unpack(NULL, len, conn->rbuf + hlen);
@@ -404,10 +416,10 @@ static int frame_take(struct porto_conn *conn, Rpc__TContainerResponse **ret)
         memmove(conn->rbuf, conn->rbuf + hlen + len, conn->rlen);
         if (!rsp) {
                 porto_close(conn);
-                return porto_set_error(conn, PORTO_ERROR_SOCKET_ERROR, "recv: cannot parse the daemon's message");
+                return lp_set_error(conn, PORTO_ERROR_SOCKET_ERROR, "recv: cannot parse the daemon's message");
         }
         *ret = rsp;
-        return 1;
+        return PORTO_ERROR_SUCCESS;
 }
 
 /* Read the next frame, whatever it is. */
@@ -418,8 +430,8 @@ static int recv_frame(struct porto_conn *conn, uint64_t deadline, Rpc__TContaine
                 int r;
 
                 r = frame_take(conn, ret);
-                if (r != 0)
-                        return r > 0 ? PORTO_ERROR_SUCCESS : r;
+                if (r != 0 || *ret)
+                        return r;
 
                 n = recv(conn->fd, conn->rbuf + conn->rlen, conn->rcap - conn->rlen, 0);
                 if (n > 0) {
@@ -428,20 +440,12 @@ static int recv_frame(struct porto_conn *conn, uint64_t deadline, Rpc__TContaine
                 }
                 if (n == 0) {
                         porto_close(conn);
-                        return porto_set_error(conn, PORTO_ERROR_SOCKET_ERROR,
-                                               "recv: connection closed by the daemon");
+                        return lp_set_error(conn, PORTO_ERROR_SOCKET_ERROR,
+                                            "recv: connection closed by the daemon");
                 }
-                if (errno == EINTR)
-                        continue;
-                if (errno == EAGAIN) {
-                        r = wait_fd(conn, POLLIN, deadline, "recv");
-                        if (r != 0)
-                                return r;
-                        continue;
-                }
-                int err = errno;
-                porto_close(conn);
-                return set_socket_error(conn, err, "recv");
+                r = io_retry(conn, POLLIN, deadline, "recv");
+                if (r != 0)
+                        return r;
         }
 }
 
@@ -458,6 +462,8 @@ void porto_event_free(struct porto_event *e)
         free(e);
 }
 
+/* NULL stays NULL (label and value of an event are optional), but a
+ * failed copy is reported through *oom. */
 static char *strdup_or_null(const char *s, bool *oom)
 {
         char *d;
@@ -470,19 +476,19 @@ static char *strdup_or_null(const char *s, bool *oom)
         return d;
 }
 
-struct porto_event *porto_event_from_wait(const Rpc__TContainerWaitResponse *w)
+struct porto_event *lp_event_from_wait(const Rpc__TContainerWaitResponse *w)
 {
         struct porto_event *e = calloc(1, sizeof(*e));
         bool oom = false;
 
         if (!e)
                 return NULL;
-        e->name = strdup_or_null(w->name ? w->name : "", &oom);
-        e->state = strdup_or_null(w->state ? w->state : "", &oom);
+        e->name = lp_strdup_or_empty(w->name);
+        e->state = lp_strdup_or_empty(w->state);
         e->label = strdup_or_null(w->label, &oom);
         e->value = strdup_or_null(w->value, &oom);
         e->when = w->has_when ? w->when : 0;
-        if (oom) {
+        if (oom || !e->name || !e->state) {
                 porto_event_free(e);
                 return NULL;
         }
@@ -492,7 +498,7 @@ struct porto_event *porto_event_from_wait(const Rpc__TContainerWaitResponse *w)
 /* An event frame: hand it to the callback or queue it. Lost only on ENOMEM. */
 static void dispatch_event(struct porto_conn *conn, const Rpc__TContainerWaitResponse *w)
 {
-        struct porto_event *e = porto_event_from_wait(w);
+        struct porto_event *e = lp_event_from_wait(w);
         struct porto_event_node *n;
 
         if (!e)
@@ -540,10 +546,10 @@ static int reply_error(struct porto_conn *conn, const Rpc__TContainerResponse *r
         int code = rsp->has_error ? (int) rsp->error : PORTO_ERROR_LOST_ERROR;
 
         if (code == PORTO_ERROR_SUCCESS) {
-                porto_clear_error(conn);
+                clear_error(conn);
                 return code;
         }
-        return porto_set_error(conn, code, "%s", rsp->errormsg ? rsp->errormsg : "");
+        return lp_set_error(conn, code, "%s", rsp->errormsg ? rsp->errormsg : "");
 }
 
 /* One request/reply exchange on the current socket; *ret_send_errno tells
@@ -560,23 +566,6 @@ static int exchange(struct porto_conn *conn, const uint8_t *buf, size_t len, uin
         return recv_reply(conn, deadline, ret);
 }
 
-static int strv_dup_n(char *const *v, size_t n, char ***ret)
-{
-        char **d = calloc(n + 1, sizeof(char *));
-
-        if (!d)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                d[i] = strdup(v[i] ? v[i] : "");
-                if (!d[i]) {
-                        porto_strv_free(d);
-                        return -ENOMEM;
-                }
-        }
-        *ret = d;
-        return 0;
-}
-
 static void async_remember(struct porto_conn *conn, const Rpc__TContainerWaitRequest *w)
 {
         char **names = NULL, **labels = NULL;
@@ -586,9 +575,10 @@ static void async_remember(struct porto_conn *conn, const Rpc__TContainerWaitReq
         async_forget(conn);
         if (w->n_name == 0)
                 return;
-        /* protobuf-c vectors are counted, not NULL-terminated. */
-        if (strv_dup_n(w->name, w->n_name, &names) < 0 || strv_dup_n(w->label, w->n_label, &labels) < 0) {
-                porto_strv_free(names);
+        /* Out of memory: the subscription just cannot survive a reconnect. */
+        if (lp_strv_from_counted(w->name, w->n_name, &names) < 0 ||
+            lp_strv_from_counted(w->label, w->n_label, &labels) < 0) {
+                strv_free(names);
                 return;
         }
         conn->async_names = names;
@@ -611,9 +601,9 @@ static void async_restore(struct porto_conn *conn, uint64_t deadline)
 
         if (!conn->async_active)
                 return;
-        w.n_name = porto_strv_len((const char *const *) conn->async_names);
+        w.n_name = strv_length(conn->async_names);
         w.name = conn->async_names;
-        w.n_label = porto_strv_len((const char *const *) conn->async_labels);
+        w.n_label = strv_length(conn->async_labels);
         w.label = conn->async_labels;
         w.has_timeout_ms = conn->async_has_timeout;
         w.timeout_ms = conn->async_timeout_ms;
@@ -642,7 +632,7 @@ static int ensure_connected(struct porto_conn *conn, uint64_t deadline, bool res
 
 int porto_connect_now(struct porto_conn *conn)
 {
-        porto_clear_error(conn);
+        clear_error(conn);
         return ensure_connected(conn, deadline_after(conn, 0), true);
 }
 
@@ -656,7 +646,7 @@ int porto_call_timeout(struct porto_conn *conn, const Rpc__TContainerRequest *re
         size_t len;
         int r, send_errno;
 
-        porto_clear_error(conn);
+        clear_error(conn);
         r = pack_request(conn, req, &buf, &len);
         if (r != 0)
                 return r;
@@ -696,11 +686,6 @@ int porto_call(struct porto_conn *conn, const Rpc__TContainerRequest *req, Rpc__
         return porto_call_timeout(conn, req, 0, ret);
 }
 
-int porto_call_simple(struct porto_conn *conn, const Rpc__TContainerRequest *req, int extra_timeout)
-{
-        return porto_call_timeout(conn, req, extra_timeout, NULL);
-}
-
 void porto_response_free(Rpc__TContainerResponse *rsp)
 {
         if (rsp)
@@ -713,7 +698,7 @@ int porto_recv_event(struct porto_conn *conn, int timeout_ms, struct porto_event
         struct porto_event_node *n;
         int r;
 
-        porto_clear_error(conn);
+        clear_error(conn);
         n = conn->queue_head;
         if (n) {
                 conn->queue_head = n->next;
@@ -724,7 +709,7 @@ int porto_recv_event(struct porto_conn *conn, int timeout_ms, struct porto_event
                 return PORTO_ERROR_SUCCESS;
         }
         if (conn->fd < 0 && !conn->async_active)
-                return porto_set_error(conn, PORTO_ERROR_SOCKET_ERROR, "recv: not subscribed to events");
+                return lp_set_error(conn, PORTO_ERROR_SOCKET_ERROR, "recv: not subscribed to events");
         r = ensure_connected(conn, deadline, true);
         if (r != 0)
                 return r;
@@ -746,31 +731,35 @@ int porto_recv_event(struct porto_conn *conn, int timeout_ms, struct porto_event
                         rpc__tcontainer_response__free_unpacked(rsp, NULL);
                         continue;
                 }
-                e = porto_event_from_wait(rsp->asyncwait);
+                e = lp_event_from_wait(rsp->asyncwait);
                 rpc__tcontainer_response__free_unpacked(rsp, NULL);
                 if (!e)
-                        return porto_set_error(conn, PORTO_ERROR_UNKNOWN, "out of memory");
+                        return lp_set_error(conn, PORTO_ERROR_UNKNOWN, "out of memory");
                 *ret = e;
                 return PORTO_ERROR_SUCCESS;
         }
 }
 
-/* ---- small helpers ---------------------------------------------------- */
+/* ---- string vectors --------------------------------------------------- */
 
-size_t porto_strv_len(const char *const *v)
+int lp_strv_from_counted(char *const *v, size_t n, char ***ret)
 {
-        size_t n = 0;
+        char **d = calloc(n + 1, sizeof(char *));
 
-        while (v && v[n])
-                n++;
-        return n;
+        if (!d)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                d[i] = lp_strdup_or_empty(v[i]);
+                if (!d[i]) {
+                        strv_free(d);
+                        return -ENOMEM;
+                }
+        }
+        *ret = d;
+        return 0;
 }
 
 void porto_strv_free(char **v)
 {
-        if (!v)
-                return;
-        for (char **p = v; *p; p++)
-                free(*p);
-        free(v);
+        strv_free(v);
 }

@@ -1,5 +1,8 @@
 /* Shared between the connection core (client.c) and the typed calls
- * (calls.c). Not installed. */
+ * (calls.c). Not installed.
+ *
+ * Internal functions are prefixed lp_, never porto_: the version script
+ * (libporto.sym) exports every porto_* symbol of the shared library. */
 #pragma once
 
 #include "porto.h"
@@ -43,14 +46,17 @@ struct porto_conn {
 };
 
 /* Record an error (code, printf message) in conn; returns code. */
-int porto_set_error(struct porto_conn *conn, int code, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-void porto_clear_error(struct porto_conn *conn);
-
-/* Reply-less convenience: send req, free the reply, return the code. */
-int porto_call_simple(struct porto_conn *conn, const Rpc__TContainerRequest *req, int extra_timeout);
+int lp_set_error(struct porto_conn *conn, int code, const char *fmt, ...) _printf_(3, 4);
 
 /* Convert a wait payload into a malloc'ed event; NULL on ENOMEM. */
-struct porto_event *porto_event_from_wait(const Rpc__TContainerWaitResponse *w);
+struct porto_event *lp_event_from_wait(const Rpc__TContainerWaitResponse *w);
 
-/* Length of a NULL-terminated vector (0 for NULL). */size_t porto_strv_len(const char *const *v);
+/* Copy a protobuf-c repeated string field (counted, not NULL-terminated)
+ * into a NULL-terminated vector; NULL entries become "". 0 or -ENOMEM. */
+int lp_strv_from_counted(char *const *v, size_t n, char ***ret);
+
+/* protobuf-c leaves absent strings NULL; the API hands out "" instead. */
+static inline char *lp_strdup_or_empty(const char *s)
+{
+        return strdup(s ? s : "");
+}

@@ -2,6 +2,7 @@
  * resume, respawn, gc (spec/portoctl.md sections 5 and 12). */
 #include "portoctl.h"
 #include "basic/parse.h"
+#include "basic/strutil.h"
 
 /* One call per argument; stops at the first failure. */
 static int for_each_name(int argc, char **argv, int (*call)(struct porto_conn *, const char *), const char *context)
@@ -103,7 +104,7 @@ int cmd_kill(int argc, char **argv)
 /* Destroy every dead container. */
 int cmd_gc(int argc _unused_, char **argv _unused_)
 {
-        _cleanup_(porto_strv_freep) char **names = NULL;
+        _cleanup_strv_free_ char **names = NULL;
 
         if (porto_list(api(), NULL, &names) != 0)
                 return print_api_error("Can't list containers");

@@ -127,66 +127,45 @@ static int all_properties(char ***ret)
         return 0;
 }
 
-int cmd_get(int argc, char **argv)
+/* Split containers and properties at "--" (section 6.1). getopt swallows
+ * a "--" that directly follows the options: then every argument is a
+ * property and *ret_names stays NULL ("***"). Without "--" the first
+ * argument is the container. The vectors point into argv, which is
+ * NULL-terminated, so *ret_props needs no copy. */
+static int get_arguments(int argc, char **argv, int first, char ***ret_names, char ***ret_props)
 {
-        static char *all[] = { (char *) "***", NULL };
-        _cleanup_(porto_strv_freep) char **listed = NULL;
-        _cleanup_free_ char **names = NULL;
-        struct porto_get_result *res = NULL;
-        const struct porto_container_values **entries;
-        char **props;
-        unsigned flags = 0;
-        int first, ret = EXIT_SUCCESS;
-        size_t n_props;
-        bool multi;
+        int dash = first;
 
-        first = cmd_getopt(argc, argv, "nsr", 0, get_option, &flags);
-        if (first < 0)
-                return -first;
-
-        /* Split containers and properties at "--" (section 6.1). getopt
-         * swallows a "--" that directly follows the options: then every
-         * argument is a property and the containers are "***". */
         if (first > 1 && streq(argv[first - 1], "--")) {
-                props = argv + first;
-        } else {
-                int dash = first;
-
-                if (first >= argc) {
-                        command_usage(command_find("get"));
-                        return EXIT_FAILURE;
-                }
-                while (dash < argc && !streq(argv[dash], "--"))
-                        dash++;
-                if (dash == argc) /* no "--": the first argument is the container */
-                        dash = first + 1;
-                names = calloc((size_t) (dash - first) + 1, sizeof(char *));
-                if (!names)
-                        return EXIT_FAILURE;
-                for (int i = first; i < dash; i++)
-                        names[i - first] = argv[i];
-                props = argv + (dash < argc && streq(argv[dash], "--") ? dash + 1 : dash);
+                *ret_props = argv + first;
+                return 0;
         }
-
-        /* argv is NULL-terminated, so props is a vector. */
-        n_props = 0;
-        while (props[n_props])
-                n_props++;
-        if (n_props == 0) {
-                if (all_properties(&listed) < 0)
-                        return EXIT_FAILURE;
-                props = listed;
+        if (first >= argc) {
+                command_usage(command_find("get"));
+                return -EINVAL;
         }
+        while (dash < argc && !streq(argv[dash], "--"))
+                dash++;
+        if (dash == argc)
+                dash = first + 1;
+        *ret_names = calloc((size_t) (dash - first) + 1, sizeof(char *));
+        if (!*ret_names)
+                return -ENOMEM;
+        for (int i = first; i < dash; i++)
+                (*ret_names)[i - first] = argv[i];
+        *ret_props = argv + (dash < argc && streq(argv[dash], "--") ? dash + 1 : dash);
+        return 0;
+}
 
-        if (porto_get(api(), (const char *const *) (names ? names : all), (const char *const *) props, flags, &res) != 0)
-                return print_api_error("Can't get properties");
+/* Containers in name order, a "name:" header each when there are several. */
+static int print_get_result(const struct porto_get_result *res, size_t n_props)
+{
+        const struct porto_container_values **entries = sorted_entries(res);
+        bool multi = res->n_containers > 1;
+        int ret = EXIT_SUCCESS;
 
-        entries = sorted_entries(res);
-        if (!entries) {
-                porto_get_result_free(res);
+        if (!entries)
                 return EXIT_FAILURE;
-        }
-        multi = res->n_containers > 1;
         for (size_t i = 0; i < res->n_containers; i++) {
                 int r;
 
@@ -199,6 +178,36 @@ int cmd_get(int argc, char **argv)
                         printf("\n");
         }
         free(entries);
+        return ret;
+}
+
+int cmd_get(int argc, char **argv)
+{
+        static const char *const all[] = { "***", NULL };
+        _cleanup_strv_free_ char **listed = NULL;
+        _cleanup_free_ char **names = NULL;
+        struct porto_get_result *res = NULL;
+        char **props = NULL;
+        unsigned flags = 0;
+        size_t n_props;
+        int first, ret;
+
+        first = cmd_getopt(argc, argv, "nsr", 0, get_option, &flags);
+        if (first < 0)
+                return -first;
+        if (get_arguments(argc, argv, first, &names, &props) < 0)
+                return EXIT_FAILURE;
+        n_props = strv_length(props);
+        if (n_props == 0) {
+                if (all_properties(&listed) < 0)
+                        return EXIT_FAILURE;
+                props = listed;
+        }
+
+        if (porto_get(api(), names ? (const char *const *) names : all, (const char *const *) props, flags,
+                      &res) != 0)
+                return print_api_error("Can't get properties");
+        ret = print_get_result(res, n_props);
         porto_get_result_free(res);
         return ret;
 }
@@ -246,7 +255,7 @@ int cmd_pget(int argc, char **argv)
 }
 
 /* The value is every argument after the property, joined with spaces. */
-int cmd_set(int argc, char **argv)
+int cmd_set(int argc _unused_, char **argv)
 {
         _cleanup_free_ char *value = strv_join(argv + 3, " ");
 
@@ -254,7 +263,6 @@ int cmd_set(int argc, char **argv)
                 fprintf(stderr, "out of memory\n");
                 return EXIT_FAILURE;
         }
-        (void) argc;
         if (porto_set_property(api(), argv[1], argv[2], value) != 0)
                 return print_api_error("Can't set property");
         return EXIT_SUCCESS;

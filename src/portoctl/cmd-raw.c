@@ -190,7 +190,7 @@ static void print_message(const ProtobufCMessage *msg, unsigned depth)
         free(fields);
 }
 
-int cmd_raw(int argc, char **argv)
+int cmd_raw(int argc _unused_, char **argv)
 {
         Rpc__TContainerRequest req = RPC__TCONTAINER_REQUEST__INIT;
         Rpc__TContainerResponse *rsp = NULL;
@@ -198,7 +198,6 @@ int cmd_raw(int argc, char **argv)
         struct perror e = {};
         int r;
 
-        (void) argc;
         if (!text)
                 return EXIT_FAILURE;
         if (pbtext_merge(&req.base, text, &e) < 0) {

@@ -9,7 +9,9 @@
 #include "basic/parse.h"
 #include "basic/strutil.h"
 
-char *fmt_size(char buf[static FMT_BUF], uint64_t bytes)
+/* Not basic's format_size(): portoctl prints "512B" and "1024.0K" as the
+ * original does (section 4), format_size() "512" and "1.0M". */
+static char *fmt_size(char buf[static FMT_BUF], uint64_t bytes)
 {
         static const char units[] = "BKMGTPE";
         unsigned i = 0;
@@ -32,7 +34,7 @@ char *fmt_duration(char buf[static FMT_BUF], uint64_t ms)
 {
         uint64_t s = ms / 1000;
 
-        if (ms < 60 * 1000)
+        if (ms < UINT64_C(60000))
                 snprintf(buf, FMT_BUF, "%gs", (double) ms / 1000.0);
         else if (s < 86400)
                 snprintf(buf, FMT_BUF, "%" PRIu64 ":%02" PRIu64 ":%02" PRIu64, s / 3600, s / 60 % 60, s % 60);
@@ -57,6 +59,8 @@ bool multiline_mode(void)
 
 /* ---- signals -------------------------------------------------------------- */
 
+/* Not basic's parse_signal(): `kill` takes exactly the names of section 5
+ * ("SIG" prefix, case-sensitive) and any number, which the daemon judges. */
 struct signal_entry {
         const char *name;
         int sig;

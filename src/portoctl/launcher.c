@@ -17,7 +17,8 @@
 
 #define CTRL_X 0x18
 
-volatile int interrupted_signal;
+/* The first of SIGINT/SIGTERM/SIGHUP that arrived while launching. */
+static volatile sig_atomic_t interrupted_signal;
 static volatile sig_atomic_t window_changed;
 static int signal_pipe[2] = { -1, -1 };
 
@@ -36,7 +37,7 @@ struct launcher {
         bool destroy_on_interrupt; /* after a successful start */
         char **layers;
 
-        struct kv *props; /* sorted by key, last assignment wins */
+        struct kv *props; /* sorted: step 4 applies them by key; last one wins */
         size_t n_props;
         char **env;
         char *virt_mode;
@@ -64,35 +65,38 @@ static void launcher_done(struct launcher *l)
 
 /* ---- arguments ---------------------------------------------------------------- */
 
+/* Copies are made before the table changes: on -ENOMEM it is as it was. */
 static int set_prop(struct launcher *l, const char *key, const char *value)
 {
+        _cleanup_free_ char *k = NULL, *v = strdup(value);
         struct kv *p;
         size_t i;
 
+        if (!v)
+                return -ENOMEM;
         for (i = 0; i < l->n_props; i++) {
                 int c = strcmp(l->props[i].key, key);
 
                 if (c == 0) {
-                        char *v = strdup(value);
-
-                        if (!v)
-                                return -ENOMEM;
                         free(l->props[i].value);
-                        l->props[i].value = v;
+                        l->props[i].value = TAKE_PTR(v);
                         return 0;
                 }
                 if (c > 0)
                         break;
         }
+        k = strdup(key);
+        if (!k)
+                return -ENOMEM;
         p = realloc(l->props, (l->n_props + 1) * sizeof(*p));
         if (!p)
                 return -ENOMEM;
         l->props = p;
         memmove(p + i + 1, p + i, (l->n_props - i) * sizeof(*p));
-        p[i].key = strdup(key);
-        p[i].value = strdup(value);
+        p[i].key = TAKE_PTR(k);
+        p[i].value = TAKE_PTR(v);
         l->n_props++;
-        return p[i].key && p[i].value ? 0 : -ENOMEM;
+        return 0;
 }
 
 static int replace_str(char **dst, const char *value)
@@ -220,13 +224,16 @@ static void copy_window_size(int to)
 static int open_pty(struct launcher *l)
 {
         char path[64];
+        int r;
 
         l->pty_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (l->pty_master < 0)
                 return -errno;
-        if (grantpt(l->pty_master) < 0 || unlockpt(l->pty_master) < 0 ||
-            ptsname_r(l->pty_master, path, sizeof(path)) != 0)
+        if (grantpt(l->pty_master) < 0 || unlockpt(l->pty_master) < 0)
                 return -errno;
+        r = ptsname_r(l->pty_master, path, sizeof(path));
+        if (r != 0)
+                return -r;
         l->pty_slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (l->pty_slave < 0)
                 return -errno;
@@ -256,6 +263,18 @@ static int write_all(int fd, const char *buf, size_t len)
 }
 
 enum tty_result { TTY_EOF, TTY_DETACHED, TTY_INTERRUPTED };
+
+/* Whether the user typed ^X^X; *ctrl_x carries a ^X that ended the
+ * previous chunk of keystrokes. */
+static bool detach_typed(const char *buf, size_t n, bool *ctrl_x)
+{
+        for (size_t i = 0; i < n; i++) {
+                if (buf[i] == CTRL_X && *ctrl_x)
+                        return true;
+                *ctrl_x = buf[i] == CTRL_X;
+        }
+        return false;
+}
 
 /* Copy keystrokes to the container and its output to stdout until the
  * output ends (every slave closed), the user types ^X^X, or a signal. */
@@ -306,13 +325,10 @@ static enum tty_result forward_terminal(struct launcher *l)
                                 stdin_open = false;
                                 continue;
                         }
-                        for (ssize_t i = 0; i < n; i++) {
-                                if (buf[i] == CTRL_X && ctrl_x) {
-                                        restore_terminal();
-                                        fprintf(stderr, "<exit portoctl>\n");
-                                        return TTY_DETACHED;
-                                }
-                                ctrl_x = buf[i] == CTRL_X;
+                        if (detach_typed(buf, (size_t) n, &ctrl_x)) {
+                                restore_terminal();
+                                fprintf(stderr, "<exit portoctl>\n");
+                                return TTY_DETACHED;
                         }
                         if (write_all(l->pty_master, buf, (size_t) n) < 0)
                                 break;
@@ -353,10 +369,11 @@ static int set_or_fail(struct launcher *l, const char *prop, const char *value)
 
 static int apply_settings(struct launcher *l)
 {
-        char path[32];
         int r;
 
         if (l->forward_tty) {
+                char path[32];
+
                 snprintf(path, sizeof(path), "/dev/fd/%d", l->pty_slave);
                 if ((r = set_or_fail(l, "stdin_path", path)) || (r = set_or_fail(l, "stdout_path", path)) ||
                     (r = set_or_fail(l, "stderr_path", path)))
@@ -432,10 +449,55 @@ static int interrupted_exit(struct launcher *l, bool started)
         return 128 + sig;
 }
 
+/* A terminal for the container, and our TERM in its environment. */
+static int setup_terminal(struct launcher *l)
+{
+        const char *term = getenv("TERM");
+        _cleanup_free_ char *term_env = strdup_printf("TERM=%s", isempty(term) ? "xterm" : term);
+        char **env;
+        int r;
+
+        r = open_pty(l);
+        if (r < 0)
+                return fail(l, "cannot allocate a terminal: %s", strerror(-r));
+        /* First, so an explicit env=TERM=... still wins. */
+        env = calloc(strv_length(l->env) + 2, sizeof(char *));
+        if (!term_env || !env) {
+                free(env);
+                return fail(l, "out of memory");
+        }
+        env[0] = TAKE_PTR(term_env);
+        for (size_t i = 0; l->env && l->env[i]; i++)
+                env[i + 1] = l->env[i];
+        free(l->env);
+        l->env = env;
+        return 0;
+}
+
+/* Step 7: wait for the command to finish, take its exit status, clean up. */
+static int wait_and_collect(struct launcher *l)
+{
+        const char *const names[] = { l->name, NULL };
+        struct porto_event *e = NULL;
+        int r;
+
+        if (porto_wait(api(), names, NULL, -1, &e) != 0) {
+                if (interrupted_signal)
+                        return interrupted_exit(l, true);
+                return print_api_error("Can't wait for container");
+        }
+        porto_event_free(e);
+        porto_set_interrupt_check(api(), NULL, NULL);
+        r = l->forward_streams ? exit_status(l) : EXIT_SUCCESS;
+        if (!l->keep && porto_destroy(api(), l->name) != 0 &&
+            porto_error(api(), NULL, NULL) != PORTO_ERROR_CONTAINER_DOES_NOT_EXIST)
+                print_api_error("Can't destroy container");
+        return r;
+}
+
 static int launch(struct launcher *l)
 {
         enum tty_result tty = TTY_EOF;
-        struct porto_event *e = NULL;
         int r;
 
         if (needs_volume(l)) {
@@ -449,26 +511,10 @@ static int launch(struct launcher *l)
         l->created = true;
 
         if (l->forward_tty) {
-                const char *term = getenv("TERM");
-                _cleanup_free_ char *term_env = strdup_printf("TERM=%s", isempty(term) ? "xterm" : term);
-                char **env;
-
-                r = open_pty(l);
-                if (r < 0)
-                        return fail(l, "cannot allocate a terminal: %s", strerror(-r));
-                /* First, so an explicit env=TERM=... still wins. */
-                env = calloc(strv_length(l->env) + 2, sizeof(char *));
-                if (!term_env || !env) {
-                        free(env);
-                        return fail(l, "out of memory");
-                }
-                env[0] = TAKE_PTR(term_env);
-                for (size_t i = 0; l->env && l->env[i]; i++)
-                        env[i + 1] = l->env[i];
-                free(l->env);
-                l->env = env;
+                r = setup_terminal(l);
+                if (r)
+                        return r;
         }
-
         r = apply_settings(l);
         if (r)
                 return r;
@@ -487,26 +533,22 @@ static int launch(struct launcher *l)
                 return interrupted_exit(l, true);
         if (tty == TTY_DETACHED || !l->wait_exit)
                 return EXIT_SUCCESS;
-
-        {
-                const char *const names[] = { l->name, NULL };
-
-                if (porto_wait(api(), names, NULL, -1, &e) != 0) {
-                        if (interrupted_signal)
-                                return interrupted_exit(l, true);
-                        return print_api_error("Can't wait for container");
-                }
-                porto_event_free(e);
-        }
-        porto_set_interrupt_check(api(), NULL, NULL);
-        r = l->forward_streams ? exit_status(l) : EXIT_SUCCESS;
-        if (!l->keep && porto_destroy(api(), l->name) != 0 &&
-            porto_error(api(), NULL, NULL) != PORTO_ERROR_CONTAINER_DOES_NOT_EXIST)
-                print_api_error("Can't destroy container");
-        return r;
+        return wait_and_collect(l);
 }
 
 /* ---- run, exec --------------------------------------------------------------------- */
+
+/* exec and shell: a weak container that lives as long as this command,
+ * wired to our terminal (or std streams), its exit status becoming ours. */
+static const struct launcher interactive_launcher = {
+        .weak = true,
+        .forward_streams = true,
+        .forward_tty = true,
+        .wait_exit = true,
+        .destroy_on_interrupt = true,
+        .pty_master = -1,
+        .pty_slave = -1,
+};
 
 static int layer_option(struct launcher *l, const char *arg)
 {
@@ -591,15 +633,7 @@ static int check_command(const struct launcher *l)
 
 int cmd_exec(int argc, char **argv)
 {
-        struct launcher l = {
-                .weak = true,
-                .forward_streams = true,
-                .forward_tty = true,
-                .wait_exit = true,
-                .destroy_on_interrupt = true,
-                .pty_master = -1,
-                .pty_slave = -1,
-        };
+        struct launcher l = interactive_launcher;
         int first, r;
 
         first = cmd_getopt(argc, argv, "CTL:", 2, exec_option, &l);
@@ -685,52 +719,66 @@ static int shell_user_settings(struct launcher *l, const struct shell_opts *o)
         return set_prop(l, "group", group);
 }
 
+static char *shell_name(const char *ct, const char *user)
+{
+        char *name = strdup_printf("%s/shell-%s-%d", ct, user, (int) getpid());
+
+        /* A long user name must not make the name invalid: leave it out. */
+        if (name && strlen(name) > CT_NAME_MAX) {
+                free(name);
+                name = strdup_printf("%s/shell-%d", ct, (int) getpid());
+        }
+        return name;
+}
+
+/* Tells the shell where it runs (Debian's prompt shows debian_chroot). */
+static int shell_env(struct launcher *l, const char *ct, const char *user)
+{
+        _cleanup_free_ char *chroot = chroot_label(ct);
+
+        if (!chroot)
+                return -ENOMEM;
+        if (strv_consume(&l->env, strdup_printf("debian_chroot=%s", chroot)) < 0 ||
+            strv_consume(&l->env, strdup_printf("PORTO_SHELL_NAME=%s", ct)) < 0 ||
+            strv_consume(&l->env, strdup_printf("PORTO_SHELL_USER=%s", user)) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+/* argv[0..argc): the command and its arguments, default /bin/bash. */
+static int shell_settings(struct launcher *l, const char *ct, int argc, char **argv, const struct shell_opts *o)
+{
+        const char *user = shell_user();
+        _cleanup_free_ char *command = argc > 0 ? strv_join(argv, " ") : strdup("/bin/bash");
+        _cleanup_free_ char *private = strdup_printf("portoctl shell by %s", user);
+
+        if (!command || !private)
+                return -ENOMEM;
+        if (set_prop(l, "command", command) < 0 || set_prop(l, "isolate", "false") < 0 ||
+            set_prop(l, "private", private) < 0 || shell_env(l, ct, user) < 0)
+                return -ENOMEM;
+        return shell_user_settings(l, o);
+}
+
 int cmd_shell(int argc, char **argv)
 {
-        struct launcher l = {
-                .weak = true,
-                .forward_streams = true,
-                .forward_tty = true,
-                .wait_exit = true,
-                .destroy_on_interrupt = true,
-                .pty_master = -1,
-                .pty_slave = -1,
-        };
+        struct launcher l = interactive_launcher;
         struct shell_opts o = {};
-        _cleanup_free_ char *name = NULL, *command = NULL, *private = NULL, *chroot = NULL, *e1 = NULL, *e2 = NULL,
-                            *e3 = NULL;
-        const char *user = shell_user();
-        int first, r = EXIT_FAILURE;
+        _cleanup_free_ char *name = NULL;
+        int first, r;
 
         first = cmd_getopt(argc, argv, "u:g:", 1, shell_option, &o);
         if (first < 0)
                 return -first;
-
-        name = strdup_printf("%s/shell-%s-%d", argv[first], user, (int) getpid());
-        if (name && strlen(name) > CT_NAME_MAX) {
-                free(name);
-                name = strdup_printf("%s/shell-%d", argv[first], (int) getpid());
+        name = shell_name(argv[first], shell_user());
+        if (!name || shell_settings(&l, argv[first], argc - first - 1, argv + first + 1, &o) < 0) {
+                fprintf(stderr, "out of memory\n");
+                launcher_done(&l);
+                return EXIT_FAILURE;
         }
-        command = first + 1 < argc ? strv_join(argv + first + 1, " ") : strdup("/bin/bash");
-        private = strdup_printf("portoctl shell by %s", user);
-        chroot = chroot_label(argv[first]);
-        if (!name || !command || !private || !chroot)
-                goto out;
-        e1 = strdup_printf("debian_chroot=%s", chroot);
-        e2 = strdup_printf("PORTO_SHELL_NAME=%s", argv[first]);
-        e3 = strdup_printf("PORTO_SHELL_USER=%s", user);
-        if (!e1 || !e2 || !e3)
-                goto out;
         l.name = name;
         l.forward_tty = isatty(STDIN_FILENO);
-        if (set_prop(&l, "command", command) < 0 || set_prop(&l, "isolate", "false") < 0 ||
-            set_prop(&l, "private", private) < 0 || strv_push(&l.env, e1) < 0 || strv_push(&l.env, e2) < 0 ||
-            strv_push(&l.env, e3) < 0 || shell_user_settings(&l, &o) < 0)
-                goto out;
         r = launch(&l);
-out:
-        if (r == EXIT_FAILURE && !l.name)
-                fprintf(stderr, "out of memory\n");
         launcher_done(&l);
         return r;
 }

@@ -161,7 +161,7 @@ static const struct command commands[] = {
         { "attach", 2, "[-t] <container> <pid> [comm]", "move process or thread into container", NULL, cmd_attach, 0 },
         { "build", 0,
           "[-k] [-M] [-l|-L layer]... [-o layer.tar] [-O image.img] [-Q image.squashfs] [-B|-b script] [-S|-s script]... [properties]...",
-          "build container image", help_build, cmd_unsupported, CMD_UNSUPPORTED },
+          "build container image", help_build, cmd_unsupported, 0 },
         { "convert", 1, "[-s container] [-d container] <path>", "convert path between containers", help_convert, cmd_convert, 0 },
         { "create", 1, "<container1> [container2...]", "create container", NULL, cmd_create, 0 },
         { "destroy", 1, "<container1> [container2...]", "destroy container", NULL, cmd_destroy, 0 },
@@ -174,7 +174,7 @@ static const struct command commands[] = {
         { "help", 1, "[command]", "print help message for command", NULL, cmd_help, 0 },
         { "kill", 1, "<container> [signal]", "send signal to container", NULL, cmd_kill, 0 },
         { "layer", 0, "[-P <place>] [-S <private>] -I|-M|-R|-L|-F|-E|-G <layer> [tarball]", "manage overlayfs layers",
-          help_layer, cmd_unsupported, CMD_UNSUPPORTED },
+          help_layer, cmd_unsupported, 0 },
         { "list", 0, "[-1] [-f] [-r] [-t] [-L label[=value]] [pattern]", "list created containers", help_list, cmd_list, 0 },
         { "pause", 1, "<container> [name...]", "pause container", NULL, cmd_pause, 0 },
         { "pget", 2, "[-s] [-k] <container> <property> [property...]", "get raw container property", NULL, cmd_pget, 0 },
@@ -192,15 +192,15 @@ static const struct command commands[] = {
         { "start", 1, "<container1> [container2...]", "start container", NULL, cmd_start, 0 },
         { "stop", 1, "[-T <seconds>] <container1> [container2...]", "stop container", help_stop, cmd_stop, 0 },
         { "storage", 0, "[-P <place>] [-M] -L|-R|-F [meta/][storage]", "manage persistent storages", help_storage,
-          cmd_unsupported, CMD_UNSUPPORTED },
-        { "top", 0, "", "top-like tool for container monitoring", NULL, cmd_unsupported, CMD_UNSUPPORTED | CMD_HIDDEN },
-        { "vcreate", 1, "-A|<path> [property=value...]", "create volume", help_vcreate, cmd_unsupported, CMD_UNSUPPORTED },
-        { "vlink", 1, "[-R] <path> [container] [target] [ro|rw]", "link volume to container", help_vlink, cmd_unsupported,
-          CMD_UNSUPPORTED },
-        { "vlist", 0, "[-1|-i|-v] [-c <ct>] [volume]...", "list volumes", help_vlist, cmd_unsupported, CMD_UNSUPPORTED },
-        { "vtune", 1, "<path> [property=value...]", "tune volume", NULL, cmd_unsupported, CMD_UNSUPPORTED },
+          cmd_unsupported, 0 },
+        { "top", 0, "", "top-like tool for container monitoring", NULL, cmd_unsupported, CMD_HIDDEN },
+        { "vcreate", 1, "-A|<path> [property=value...]", "create volume", help_vcreate, cmd_unsupported, 0 },
+        { "vlink", 1, "[-R] <path> [container] [target] [ro|rw]", "link volume to container", help_vlink,
+          cmd_unsupported, 0 },
+        { "vlist", 0, "[-1|-i|-v] [-c <ct>] [volume]...", "list volumes", help_vlist, cmd_unsupported, 0 },
+        { "vtune", 1, "<path> [property=value...]", "tune volume", NULL, cmd_unsupported, 0 },
         { "vunlink", 1, "[-A] [-S] <path> [<container>|self|***] [<target>|***]", "unlink volume from container",
-          help_vunlink, cmd_unsupported, CMD_UNSUPPORTED },
+          help_vunlink, cmd_unsupported, 0 },
         { "wait", 0, "[-A] [-T <seconds>] <container|wildcard> ...", "wait for listed containers", help_wait, cmd_wait, 0 },
 };
 
@@ -270,7 +270,6 @@ static void print_volume_properties(void)
         Rpc__TContainerRequest req = RPC__TCONTAINER_REQUEST__INIT;
         Rpc__TVolumePropertyListRequest v = RPC__TVOLUME_PROPERTY_LIST_REQUEST__INIT;
         Rpc__TContainerResponse *rsp = NULL;
-        size_t longest = 0;
 
         printf("Volume properties:\n");
         fflush(stdout);
@@ -281,6 +280,7 @@ static void print_volume_properties(void)
                 fprintf(stderr, "Unavailable: empty reply\n");
         } else {
                 const Rpc__TVolumePropertyListResponse *l = rsp->volumepropertylist;
+                size_t longest = 0;
 
                 for (size_t i = 0; i < l->n_properties; i++)
                         longest = MAX(longest, strlen(l->properties[i]->name));
@@ -295,13 +295,15 @@ static void print_volume_properties(void)
 static void print_container_properties(void)
 {
         struct porto_property *list = NULL;
-        size_t n = 0, longest = 0;
+        size_t n = 0;
 
         printf("Container properties:\n");
         fflush(stdout);
         if (porto_property_list(api(), &list, &n) != 0) {
                 print_api_error("Unavailable");
         } else {
+                size_t longest = 0;
+
                 for (size_t i = 0; i < n; i++)
                         longest = MAX(longest, strlen(list[i].name));
                 for (size_t i = 0; i < n; i++)
@@ -378,6 +380,7 @@ static void exec_helper(const char *argv0, const char *name, int argc, char **ar
 
 static int cmd_help(int argc, char **argv)
 {
+        char *help_args[] = { (char *) "--help", NULL };
         const struct command *cmd;
 
         if (argc < 2) {
@@ -389,10 +392,7 @@ static int cmd_help(int argc, char **argv)
                 command_usage(cmd);
                 return EXIT_SUCCESS;
         }
-        {
-                char *help_args[] = { (char *) "--help", NULL };
-                exec_helper(program_invocation_name, argv[1], 1, help_args);
-        }
+        exec_helper(program_invocation_name, argv[1], 1, help_args);
         print_listing();
         return EXIT_FAILURE;
 }
@@ -456,8 +456,7 @@ int main(int argc, char **argv)
         } else if ((cmd = command_find(argv[first]))) {
                 r = run_command(cmd, argc - first, argv + first);
         } else {
-                porto_disconnect(conn);
-                conn = NULL;
+                conn = porto_disconnect(conn);
                 exec_helper(argv[0], argv[first], argc - first - 1, argv + first + 1);
                 fprintf(stderr, "Invalid command: %s\n", argv[first]);
                 return EXIT_FAILURE;

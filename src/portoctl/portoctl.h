@@ -11,8 +11,7 @@
 /* ---- command table (main.c) -------------------------------------------- */
 
 enum {
-        CMD_HIDDEN = 1 << 0,      /* not in the listing */
-        CMD_UNSUPPORTED = 1 << 1, /* belongs to a later version */
+        CMD_HIDDEN = 1 << 0, /* not in the listing */
 };
 
 struct command {
@@ -43,11 +42,6 @@ int cmd_getopt(int argc, char **argv, const char *optstring, int min_args,
 
 /* ---- connection and errors --------------------------------------------- */
 
-static inline void porto_strv_freep(char ***v)
-{
-        porto_strv_free(*v);
-}
-
 /* The process-wide connection (created in main with the -t timeout). */
 struct porto_conn *api(void);
 /* Print "<context>: <ErrorName>:(<message>)" for the last call on stderr
@@ -55,13 +49,10 @@ struct porto_conn *api(void);
 int print_api_error(const char *context);
 /* Same with a printf-formatted context. */
 int print_api_errorf(const char *fmt, ...) _printf_(1, 2);
-/* Set by SIGINT/SIGTERM/SIGHUP handlers while a launcher runs. */
-extern volatile int interrupted_signal;
 
 /* ---- formatting (format.c, spec section 4) ------------------------------ */
 
 #define FMT_BUF 64
-char *fmt_size(char buf[static FMT_BUF], uint64_t bytes);
 char *fmt_duration(char buf[static FMT_BUF], uint64_t ms);
 char *fmt_time(char buf[static FMT_BUF], time_t t);
 /* Human form of a property value (malloc'ed; NULL on ENOMEM). */
