@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -174,6 +175,12 @@ static void set_std_streams(const struct spawn_config *cfg, int fd)
         for (int i = 0; i < 3; i++)
                 if (dup2(src[i], i) < 0)
                         fail(fd, EERROR_UNKNOWN, errno, "cannot set up %s", std_names[i]);
+        /* A terminal on stdin (portoctl exec/shell hand over a pty) becomes
+         * the controlling terminal of the new session, so ^C reaches the
+         * command as SIGINT. Best effort: a terminal that is already some
+         * other session's is left as a plain stream. */
+        if (cfg->new_session && isatty(STDIN_FILENO))
+                (void) ioctl(STDIN_FILENO, TIOCSCTTY, 0);
 }
 
 /* Mark every fd above 2 close-on-exec, except keep[] (sorted, -1 = none). */
