@@ -46,6 +46,20 @@ struct container *ct_client_container(pid_t pid)
         return alive(ct) ? ct : NULL;
 }
 
+uint64_t ct_client_generation(void)
+{
+        return ct_generation();
+}
+
+bool ct_client_container_valid(const struct container *ct, uint64_t gen)
+{
+        /* The root lives as long as the worker; any other ct is
+         * dereferenced only if nothing was freed since gen. */
+        if (ct && ct == ct_root)
+                return true;
+        return ct && gen == ct_generation() && alive(ct);
+}
+
 void client_cred(const struct client *c, uid_t *ret_uid, gid_t *ret_gid)
 {
         if (!c->ct || ct_is_root(c->ct)) {
@@ -67,9 +81,79 @@ bool client_is_super(const struct client *c)
         return uid == 0 && !c->read_only;
 }
 
+/* The group rules of "control" (1.5) ask the user database, which may be
+ * slow (NSS modules) and is asked again for every request: remember each
+ * (owner, client) answer for a while. A changed group membership takes
+ * effect within GRANT_TTL_MS. */
+#define GRANT_TTL_MS 5000
+#define GRANT_CACHE_SIZE 64
+
+struct grant {
+        uid_t owner, client;
+        bool allowed;
+        uint64_t expires_ms;    /* 0 = free slot */
+};
+
+static struct grant grants[GRANT_CACHE_SIZE];
+static unsigned grant_next;
+
+static bool group_gid(const char *name, gid_t *ret)
+{
+        struct group gr, *res = NULL;
+        char tmp[4096];
+
+        if (getgrnam_r(name, &gr, tmp, sizeof(tmp), &res) != 0 || !res)
+                return false;
+        *ret = res->gr_gid;
+        return true;
+}
+
+static bool user_in_group_named(uid_t uid, const char *group)
+{
+        gid_t gid;
+
+        return group_gid(group, &gid) && user_in_group(uid, gid);
+}
+
+/* The owner is a member of `porto-containers` or of
+ * `<client-user>-containers`. */
+static bool owner_grants_lookup(uid_t owner, uid_t client)
+{
+        struct passwd pw, *res = NULL;
+        char tmp[2048], group[300];
+
+        if (user_in_group_named(owner, "porto-containers"))
+                return true;
+        if (getpwuid_r(client, &pw, tmp, sizeof(tmp), &res) != 0 || !res)
+                return false;
+        snprintf(group, sizeof(group), "%s-containers", res->pw_name);
+        return user_in_group_named(owner, group);
+}
+
+static bool owner_grants(uid_t owner, uid_t client)
+{
+        uint64_t now = loop_now_ms();
+        struct grant *g;
+
+        for (size_t i = 0; i < ELEMENTSOF(grants); i++) {
+                g = &grants[i];
+                if (g->expires_ms > now && g->owner == owner && g->client == client)
+                        return g->allowed;
+        }
+        g = &grants[grant_next++ % ELEMENTSOF(grants)];
+        *g = (struct grant) {
+                .owner = owner,
+                .client = client,
+                .allowed = owner_grants_lookup(owner, client),
+                .expires_ms = now + GRANT_TTL_MS,
+        };
+        return g->allowed;
+}
+
 int ct_check_write(struct request *req, struct container *ct, struct perror *e)
 {
         const struct client *c = req->client;
+        char cname[64], oname[64];
         uid_t uid;
         gid_t gid;
 
@@ -83,11 +167,14 @@ int ct_check_write(struct request *req, struct container *ct, struct perror *e)
         if (client_is_super(c))
                 return 0;
         client_cred(c, &uid, &gid);
-        if (uid == ct->owner_uid)
+        if (uid == ct->owner_uid || owner_grants(ct->owner_uid, uid))
                 return 0;
+        uid_to_name(uid, cname, sizeof(cname));
+        uid_to_name(ct->owner_uid, oname, sizeof(oname));
         return perror_set(e, EERROR_PERMISSION, -EPERM,
-                          "Permission denied: container %s belongs to uid %u, client is uid %u",
-                          ct->name, (unsigned)ct->owner_uid, (unsigned)uid);
+                          "Permission denied: container %s belongs to %s, client acts as %s "
+                          "(and %s is in neither porto-containers nor %s-containers)",
+                          ct->name, oname, cname, oname, cname);
 }
 
 /* getpw*_r with a stack buffer: no static state shared between calls. */
@@ -153,15 +240,26 @@ bool user_in_group(uid_t uid, gid_t gid)
 {
         struct passwd pw, *res = NULL;
         char tmp[2048];
-        gid_t groups[256];
-        int n = ELEMENTSOF(groups);
+        gid_t stack[256];
+        _cleanup_free_ gid_t *heap = NULL;
+        gid_t *groups = stack;
+        int n = ELEMENTSOF(stack);
 
         if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) != 0 || !res)
                 return false;
         if (res->pw_gid == gid)
                 return true;
-        if (getgrouplist(res->pw_name, res->pw_gid, groups, &n) < 0)
-                return false;
+        if (getgrouplist(res->pw_name, res->pw_gid, groups, &n) < 0) {
+                /* more groups than fit: n now says how many */
+                if (n <= (int)ELEMENTSOF(stack) || n > 65536)
+                        return false;
+                heap = calloc((size_t)n, sizeof(gid_t));
+                if (!heap)
+                        return false;
+                groups = heap;
+                if (getgrouplist(res->pw_name, res->pw_gid, groups, &n) < 0)
+                        return false;
+        }
         for (int i = 0; i < n; i++)
                 if (groups[i] == gid)
                         return true;

@@ -34,6 +34,7 @@ struct conn {
         pid_t ident_pid;        /* pid/uid/gid last identified */
         uid_t ident_uid;
         gid_t ident_gid;
+        uint64_t ident_gen;     /* ct_client_generation() when c.ct was found */
         bool closing;           /* close at the next kick */
         bool rdhup;             /* peer shut down its sending side */
         bool eof;               /* read returned 0 */
@@ -185,10 +186,14 @@ static int conn_identify(struct conn *cn)
                 return -errno;
         if (uc.pid <= 0)
                 return -ESRCH;
+        bool same = uc.pid == cn->ident_pid && uc.uid == cn->ident_uid && uc.gid == cn->ident_gid;
+        /* Same peer, container still there and alive: no /proc reading. */
+        if (same && ct_client_container_valid(c->ct, cn->ident_gen))
+                return 0;
         c->pid = uc.pid;
         c->uid = uc.uid;
         c->gid = uc.gid;
-        if (uc.pid != cn->ident_pid || uc.uid != cn->ident_uid || uc.gid != cn->ident_gid) {
+        if (!same) {
                 read_comm(uc.pid, c->comm);
                 /* Host view; the engine refines access for clients inside
                  * containers (owner credentials, enable_porto). */
@@ -198,6 +203,7 @@ static int conn_identify(struct conn *cn)
                 cn->ident_uid = uc.uid;
                 cn->ident_gid = uc.gid;
         }
+        cn->ident_gen = ct_client_generation();
         c->ct = ct_client_container(uc.pid);
         if (!c->ct)
                 return -ESRCH;

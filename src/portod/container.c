@@ -18,6 +18,7 @@ struct container *ct_root;
 static struct hashmap *by_name;
 static struct container **all;  /* sorted by full name, root excluded */
 static size_t n_all, cap_all;
+static uint64_t generation = 1;
 
 static const char *const state_names[CT_STATE_MAX] = {
         [CT_STOPPED] = "stopped",
@@ -105,6 +106,11 @@ int ct_tree_init(void)
         root->is_meta = true;
         ct_root = root;
         return hashmap_put(by_name, root->name, root);
+}
+
+uint64_t ct_generation(void)
+{
+        return generation;
 }
 
 struct container *ct_find(const char *full_name)
@@ -285,6 +291,7 @@ void ct_remove_free(struct container *ct)
 
         if (!ct || ct_is_root(ct))
                 return;
+        generation++;
         pos = all_pos(ct->name, &found);
         if (found)
                 remove_ptr(all, &n_all, pos);

@@ -17,6 +17,7 @@
 #include "basic/error.h"
 #include "basic/strutil.h"
 #include "daemon.h"
+#include "propval.h"
 
 enum ct_state {
         CT_STOPPED,
@@ -42,16 +43,6 @@ enum virt_mode {
 enum { CT_STDIN, CT_STDOUT, CT_STDERR };
 
 #define PROP_SET_WORDS 2        /* bitmap of explicitly set properties */
-
-struct ct_label {
-        char *name;
-        char *value;
-};
-
-struct ct_ulimit {
-        int resource;           /* RLIMIT_* */
-        uint64_t soft, hard;    /* RLIM_INFINITY = unlimited */
-};
 
 /* Bookkeeping of an internal (rotated) stdout/stderr file. Offsets count
  * bytes since the start of the stream. */
@@ -179,6 +170,9 @@ int ct_insert(const char *name, uint64_t id, uid_t owner_uid, gid_t owner_gid,
 /* Unlink from the tree and free (no side effects on the system). */
 void ct_remove_free(struct container *ct);
 uint64_t ct_next_id_peek(void);
+/* Changes whenever a container is freed: pointers kept from an older
+ * generation may dangle. */
+uint64_t ct_generation(void);
 void ct_id_seen(uint64_t id);
 
 const char *ct_state_to_string(enum ct_state s);

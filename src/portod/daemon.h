@@ -106,6 +106,13 @@ int client_send_event(struct client *c, const Rpc__TContainerWaitResponse *ev);
 int ct_engine_init(void);
 /* Map a client process to its container (freezer cgroup), NULL = closed. */
 struct container *ct_client_container(pid_t pid);
+/* Identification cache (protocol.md 1.5: repeated per request, skipped for
+ * the same pid/uid/gid and a still-alive container). Remember
+ * ct_client_generation() when identifying; ct_client_container_valid()
+ * then says whether the container found is still usable as is: nothing
+ * was freed since (so the pointer is valid) and it is alive. */
+uint64_t ct_client_generation(void);
+bool ct_client_container_valid(const struct container *ct, uint64_t generation);
 /* Connection closed: drop waiters, cancel its parked request, destroy its
  * weak containers. */
 void ct_client_gone(struct client *c);

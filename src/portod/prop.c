@@ -2,14 +2,12 @@
  * name parsing (labels, raw cgroup knobs, name[index]) and the access rules
  * of getProperty/setProperty (spec/protocol.md 10.7, 10.8). */
 #include <ctype.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include "prop.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/name.h"
-#include "basic/parse.h"
 #include "shared/cgroup.h"
 
 static const struct prop **props;
@@ -96,71 +94,6 @@ bool prop_name_is_set(const struct container *ct, const char *name)
 {
         const struct prop *p = prop_find(name);
         return p && prop_is_set(ct, p);
-}
-
-int prop_out_bool(struct strbuf *out, bool v)
-{
-        return strbuf_append(out, v ? "true" : "false");
-}
-
-int prop_out_u64(struct strbuf *out, uint64_t v)
-{
-        return strbuf_printf(out, "%" PRIu64, v);
-}
-
-int prop_out_i64(struct strbuf *out, int64_t v)
-{
-        return strbuf_printf(out, "%" PRIi64, v);
-}
-
-int prop_invalid(struct prop_ctx *x, const char *name, const char *value, const char *reason)
-{
-        return perror_set(x->e, EERROR_INVALID_VALUE, -EINVAL, "%s: \"%s\" %s", name, value, reason);
-}
-
-int prop_parse_bool(struct prop_ctx *x, const char *name, const char *value, bool *ret)
-{
-        if (parse_bool(value, ret) < 0)
-                return prop_invalid(x, name, value, "is not a boolean (true or false)");
-        return 0;
-}
-
-int parse_duration_ns(const char *s, uint64_t default_unit_ns, uint64_t *ret)
-{
-        static const struct {
-                const char *suffix;
-                uint64_t ns;
-        } units[] = {
-                { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000ULL },
-                { "m", 60000000000ULL }, { "h", 3600000000000ULL }, { "d", 86400000000000ULL },
-        };
-        char num[32];
-        const char *p = s;
-        uint64_t v, unit = default_unit_ns;
-
-        while (*p >= '0' && *p <= '9')
-                p++;
-        if (p == s || (size_t)(p - s) >= sizeof(num))
-                return -EINVAL;
-        memcpy(num, s, p - s);
-        num[p - s] = 0;
-        if (parse_u64(num, &v) < 0)
-                return -EINVAL;
-        while (*p == ' ')
-                p++;
-        if (*p) {
-                size_t i;
-                for (i = 0; i < ELEMENTSOF(units); i++)
-                        if (streq(p, units[i].suffix))
-                                break;
-                if (i == ELEMENTSOF(units))
-                        return -EINVAL;
-                unit = units[i].ns;
-        }
-        if (unit && v > UINT64_MAX / unit)
-                return -ERANGE;
-        *ret = v * unit;
-        return 0;
 }
 
 /* "name[index]" → name, index; index NULL when there is none. Returns

@@ -70,18 +70,10 @@ int prop_set(struct request *req, struct container *ct, const char *property, co
 /* Restore one record line (no permission or state checks). */
 int prop_restore(struct container *ct, const char *name, const char *value, struct perror *e);
 
-/* Helpers for the area files. */
+/* Helpers for the area files; the value syntaxes are in propval.h. */
 static inline void strbuf_reset(struct strbuf *b)
 {
         b->len = 0;
         if (b->s)
                 b->s[0] = 0;
 }
-int prop_out_bool(struct strbuf *out, bool v);
-int prop_out_u64(struct strbuf *out, uint64_t v);
-int prop_out_i64(struct strbuf *out, int64_t v);
-int prop_parse_bool(struct prop_ctx *x, const char *name, const char *value, bool *ret);
-/* Error for "value of name is bad: reason". */
-int prop_invalid(struct prop_ctx *x, const char *name, const char *value, const char *reason);
-/* Parse "1s", "500ms", "100" (default unit given in ns). */
-int parse_duration_ns(const char *s, uint64_t default_unit_ns, uint64_t *ret);

@@ -1,18 +1,16 @@
 /* Core properties: identity, ownership, labels, private text, weak,
  * respawn and aging. */
-#include <inttypes.h>
 #include "prop.h"
 #include "basic/name.h"
-#include "basic/parse.h"
 
 static int get_id(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_out_u64(out, x->ct->id);
+        return pv_format_u64(out, x->ct->id);
 }
 
 static int get_level(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_out_u64(out, x->ct->level);
+        return pv_format_u64(out, x->ct->level);
 }
 
 static int get_state(struct prop_ctx *x, struct strbuf *out)
@@ -85,7 +83,6 @@ static int set_private(struct prop_ctx *x, const char *value)
 static int get_labels(struct prop_ctx *x, struct strbuf *out)
 {
         const struct container *ct = x->ct;
-        int r = 0;
 
         if (x->index) {
                 const char *v = ct_label_find(ct, x->index);
@@ -93,15 +90,13 @@ static int get_labels(struct prop_ctx *x, struct strbuf *out)
                         return perror_set(x->e, EERROR_LABEL_NOT_FOUND, -ENOENT, "label %s is not set", x->index);
                 return strbuf_append(out, v);
         }
-        for (size_t i = 0; r >= 0 && i < ct->n_labels; i++)
-                r = strbuf_printf(out, "%s%s: %s", i ? "; " : "", ct->labels[i].name, ct->labels[i].value);
-        return r;
+        return pv_format_labels(out, ct->labels, ct->n_labels);
 }
 
 static int set_labels(struct prop_ctx *x, const char *value)
 {
         struct container *ct = x->ct;
-        _cleanup_strv_free_ char **items = NULL, **names = NULL, **values = NULL;
+        _cleanup_strv_free_ char **names = NULL, **values = NULL;
         size_t count = ct->n_labels;
         int r;
 
@@ -111,32 +106,17 @@ static int set_labels(struct prop_ctx *x, const char *value)
                         return r;
                 return ct->n_labels ? 0 : 1;
         }
-        r = split_escaped(value, ';', &items);
-        if (r < 0)
-                return prop_invalid(x, "labels", value, "is not a list of \"NAME: value\"");
         /* check everything first: a failed set changes nothing */
-        for (char **it = items; *it; it++) {
-                char *k = NULL, *v = NULL;
+        r = pv_parse_labels(value, &names, &values, x->e);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; names && names[i]; i++) {
+                bool exists = ct_label_get(ct, names[i]) != NULL;
 
-                if (split_pair(*it, ':', &k, &v) < 0)
-                        return prop_invalid(x, "labels", *it, "is not \"NAME: value\"");
-                r = strv_consume(&names, k);
-                if (r >= 0)
-                        r = strv_consume(&values, v);
-                else
-                        free(v);
-                if (r < 0)
-                        return r;
-                r = label_name_check(k, x->e);
-                if (r >= 0)
-                        r = label_value_check(v, x->e);
-                if (r < 0)
-                        return r;
-                bool exists = ct_label_get(ct, k) != NULL;
-                for (char **p = names; *p != k; p++)
-                        if (streq(*p, k))
+                for (size_t j = 0; j < i; j++)
+                        if (streq(names[j], names[i]))
                                 exists = true;
-                if (*v && !exists)
+                if (*values[i] && !exists)
                         count++;
         }
         if (count > LABELS_PER_CONTAINER_MAX)
@@ -154,82 +134,74 @@ static int set_labels(struct prop_ctx *x, const char *value)
 
 static int get_weak(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_out_bool(out, x->ct->weak);
+        return pv_format_bool(out, x->ct->weak);
 }
 
 static int set_weak(struct prop_ctx *x, const char *value)
 {
-        int r = prop_parse_bool(x, "weak", value, &x->ct->weak);
+        int r = pv_parse_bool("weak", value, &x->ct->weak, x->e);
         return r < 0 ? r : 0;
 }
 
 static int get_respawn(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_out_bool(out, x->ct->respawn);
+        return pv_format_bool(out, x->ct->respawn);
 }
 
 static int set_respawn(struct prop_ctx *x, const char *value)
 {
-        int r = prop_parse_bool(x, "respawn", value, &x->ct->respawn);
+        int r = pv_parse_bool("respawn", value, &x->ct->respawn, x->e);
         return r < 0 ? r : 0;
 }
 
 static int get_respawn_count(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_out_u64(out, x->ct->respawn_count);
+        return pv_format_u64(out, x->ct->respawn_count);
 }
 
 static int set_respawn_count(struct prop_ctx *x, const char *value)
 {
-        uint64_t v;
-
-        if (parse_u64(value, &v) < 0)
-                return prop_invalid(x, "respawn_count", value, "is not a non-negative integer");
-        x->ct->respawn_count = v;
-        return 0;
+        int r = pv_parse_uint("respawn_count", value, &x->ct->respawn_count, x->e);
+        return r < 0 ? r : 0;
 }
 
 static int get_max_respawns(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_out_i64(out, x->ct->max_respawns);
+        return pv_format_i64(out, x->ct->max_respawns);
 }
 
 static int set_max_respawns(struct prop_ctx *x, const char *value)
 {
-        int64_t v;
-
-        if (parse_i64(value, &v) < 0 || v < -1)
-                return prop_invalid(x, "max_respawns", value, "is not an integer >= -1 (-1 = unlimited)");
-        x->ct->max_respawns = v;
-        return 0;
+        int r = pv_parse_int_min("max_respawns", value, -1, &x->ct->max_respawns, x->e);
+        return r < 0 ? r : 0;
 }
 
 static int get_respawn_delay(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_out_u64(out, x->ct->respawn_delay_ns);
+        return pv_format_u64(out, x->ct->respawn_delay_ns);
 }
 
 static int set_respawn_delay(struct prop_ctx *x, const char *value)
 {
         uint64_t v;
 
-        if (parse_duration_ns(value, 1, &v) < 0)
-                return prop_invalid(x, "respawn_delay", value, "is not a delay in nanoseconds (or 1s, 500ms)");
+        if (pv_parse_duration_ns(value, 1, &v) < 0)
+                return pv_invalid(x->e, "respawn_delay", value, "is not a delay in nanoseconds (or 1s, 500ms)");
         x->ct->respawn_delay_ns = v;
         return 0;
 }
 
 static int get_aging_time(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_out_u64(out, x->ct->aging_time_s);
+        return pv_format_u64(out, x->ct->aging_time_s);
 }
 
 static int set_aging_time(struct prop_ctx *x, const char *value)
 {
         uint64_t v;
 
-        if (parse_duration_ns(value, 1000000000ULL, &v) < 0)
-                return prop_invalid(x, "aging_time", value, "is not a time in seconds");
+        if (pv_parse_duration_ns(value, 1000000000ULL, &v) < 0)
+                return pv_invalid(x->e, "aging_time", value, "is not a time in seconds");
         x->ct->aging_time_s = v / 1000000000ULL;
         if (x->req)
                 ct_schedule_aging(x->ct);

@@ -1,7 +1,6 @@
 /* Properties of the main process: command, argv, environment, credentials,
  * umask, ulimit, cwd, std streams, virt_mode, isolate, hostname. */
 #include <ctype.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include "prop.h"
@@ -38,55 +37,30 @@ static int set_command(struct prop_ctx *x, const char *value)
         return *v ? 0 : 1;
 }
 
-/* command shown for an argv: '...' quoted words, ' as '\'' */
-static char *quote_argv(char **argv)
-{
-        struct strbuf b = STRBUF_INIT;
-        int r = 0;
-
-        for (char **a = argv; r >= 0 && *a; a++) {
-                if (a != argv)
-                        r = strbuf_append(&b, " ");
-                if (r >= 0)
-                        r = strbuf_append(&b, "'");
-                for (const char *p = *a; r >= 0 && *p; p++)
-                        r = *p == '\'' ? strbuf_append(&b, "'\\''") : strbuf_append_n(&b, p, 1);
-                if (r >= 0)
-                        r = strbuf_append(&b, "'");
-        }
-        if (r < 0) {
-                strbuf_free(&b);
-                return NULL;
-        }
-        return strbuf_steal(&b);
-}
-
 static int get_command_argv(struct prop_ctx *x, struct strbuf *out)
 {
         char **argv = x->ct->command_argv;
-        int r = 0;
 
         if (x->index) {
-                uint64_t i;
-                if (parse_u64(x->index, &i) < 0)
+                size_t i;
+                int r = pv_parse_argv_index(x->index, &i);
+                if (r == -EINVAL)
                         return perror_set(x->e, EERROR_INVALID_VALUE, -EINVAL,
                                           "command_argv[%s]: index is not a number", x->index);
-                if (i >= strv_length(argv))
+                if (r < 0 || i >= strv_length(argv))
                         return perror_set(x->e, EERROR_INVALID_VALUE, -ERANGE,
                                           "command_argv[%s]: index out of range (%zu arguments)", x->index,
                                           strv_length(argv));
                 return strbuf_append(out, argv[i]);
         }
-        for (char **a = argv; r >= 0 && a && *a; a++)
-                r = strbuf_printf(out, "%s%s", a == argv ? "" : "\t", *a);
-        return r;
+        return pv_format_argv(out, argv);
 }
 
 static int apply_argv(struct container *ct, char **argv)
 {
         char *cmd = NULL;
 
-        if (argv && !(cmd = quote_argv(argv))) {
+        if (argv && !(cmd = pv_quote_argv(argv))) {
                 strv_free(argv);
                 return -ENOMEM;
         }
@@ -104,81 +78,26 @@ static int set_command_argv(struct prop_ctx *x, const char *value)
         int r;
 
         if (x->index) {
-                uint64_t i;
-                if (parse_u64(x->index, &i) < 0 || i > 4096)
+                size_t i;
+                if (pv_parse_argv_index(x->index, &i) < 0)
                         return perror_set(x->e, EERROR_INVALID_VALUE, -EINVAL,
-                                          "command_argv[%s]: index is not a number up to 4096", x->index);
+                                          "command_argv[%s]: index is not a number up to %d", x->index,
+                                          PV_ARGV_INDEX_MAX);
                 argv = strv_copy(x->ct->command_argv);
                 if (!argv && x->ct->command_argv)
                         return -ENOMEM;
-                while (strv_length(argv) <= i)
-                        if ((r = strv_push(&argv, "")) < 0)
-                                return r;
-                char *v = strdup(value);
-                if (!v)
-                        return -ENOMEM;
-                free(argv[i]);
-                argv[i] = v;
-                return apply_argv(x->ct, TAKE_PTR(argv));
-        }
-        if (!*value)
-                return apply_argv(x->ct, NULL);
-        /* tab separated, empty arguments kept */
-        for (const char *p = value;;) {
-                const char *tab = strchrnul(p, '\t');
-                r = strv_consume(&argv, strndup(p, tab - p));
+                r = pv_argv_set(&argv, i, value);
                 if (r < 0)
                         return r;
-                if (!*tab)
-                        break;
-                p = tab + 1;
+                return apply_argv(x->ct, TAKE_PTR(argv));
         }
+        r = pv_parse_argv(value, &argv);
+        if (r < 0)
+                return r;
         return apply_argv(x->ct, TAKE_PTR(argv));
 }
 
 /* ---- env, env_secret ---- */
-
-static int parse_env_list(struct prop_ctx *x, const char *name, const char *value, char ***ret)
-{
-        _cleanup_strv_free_ char **items = NULL;
-        int r = split_escaped(value, ';', &items);
-
-        if (r < 0)
-                return r == -ENOMEM ? r : prop_invalid(x, name, value, "is not a list of NAME=value");
-        for (char **it = items; *it; it++) {
-                const char *eq = strchr(*it, '=');
-                if (!eq || eq == *it)
-                        return prop_invalid(x, name, *it, "is not NAME=value");
-        }
-        *ret = TAKE_PTR(items);
-        return 0;
-}
-
-static char **env_find(char **env, const char *name)
-{
-        size_t n = strlen(name);
-
-        for (char **p = env; p && *p; p++)
-                if (strncmp(*p, name, n) == 0 && (*p)[n] == '=')
-                        return p;
-        return NULL;
-}
-
-static int env_set_one(char ***env, const char *name, const char *value)
-{
-        char *kv = strdup_printf("%s=%s", name, value);
-        char **p;
-
-        if (!kv)
-                return -ENOMEM;
-        p = env_find(*env, name);
-        if (p) {
-                free(*p);
-                *p = kv;
-                return 0;
-        }
-        return strv_consume(env, kv);
-}
 
 static int set_env_common(struct prop_ctx *x, const char *name, char ***field, const char *value)
 {
@@ -186,17 +105,17 @@ static int set_env_common(struct prop_ctx *x, const char *name, char ***field, c
         int r;
 
         if (x->index) {
-                if (!*x->index || strchr(x->index, '=') || strchr(x->index, ';'))
+                if (!pv_env_name_valid(x->index))
                         return perror_set(x->e, EERROR_INVALID_VALUE, -EINVAL, "%s[%s]: invalid variable name",
                                           name, x->index);
                 env = strv_copy(*field);
                 if (!env && *field)
                         return -ENOMEM;
-                r = env_set_one(&env, x->index, value);
+                r = pv_env_set(&env, x->index, value);
                 if (r < 0)
                         return r;
         } else {
-                r = parse_env_list(x, name, value, &env);
+                r = pv_parse_env(name, value, &env, x->e);
                 if (r < 0)
                         return r;
         }
@@ -207,22 +126,19 @@ static int set_env_common(struct prop_ctx *x, const char *name, char ***field, c
 
 static int get_env(struct prop_ctx *x, struct strbuf *out)
 {
-        _cleanup_free_ char *s = NULL;
-
         if (x->index) {
                 _cleanup_strv_free_ char **env = NULL;
                 char **p;
                 int r = ct_build_env(x->ct, &env);
                 if (r < 0)
                         return r;
-                p = env_find(env, x->index);
+                p = pv_env_find(env, x->index);
                 if (!p)
                         return perror_set(x->e, EERROR_INVALID_VALUE, -ENOENT, "env: variable %s is not set",
                                           x->index);
                 return strbuf_append(out, strchr(*p, '=') + 1);
         }
-        s = join_escaped(x->ct->env, ';');
-        return s ? strbuf_append(out, s) : -ENOMEM;
+        return pv_format_env(out, x->ct->env);
 }
 
 static int set_env(struct prop_ctx *x, const char *value)
@@ -233,22 +149,16 @@ static int set_env(struct prop_ctx *x, const char *value)
 static int get_env_secret(struct prop_ctx *x, struct strbuf *out)
 {
         char **env = x->ct->env_secret;
-        int r = 0;
 
-        if (x->persist) {
-                _cleanup_free_ char *s = join_escaped(env, ';');
-                return s ? strbuf_append(out, s) : -ENOMEM;
-        }
+        if (x->persist)
+                return pv_format_env(out, env);
         if (x->index) {
-                if (!env_find(env, x->index))
+                if (!pv_env_find(env, x->index))
                         return perror_set(x->e, EERROR_INVALID_VALUE, -ENOENT,
                                           "env_secret: variable %s is not set", x->index);
                 return strbuf_append(out, "<secret>");
         }
-        for (char **p = env; r >= 0 && p && *p; p++)
-                r = strbuf_printf(out, "%s%.*s=<secret>", p == env ? "" : "; ",
-                                  (int)(strchr(*p, '=') - *p), *p);
-        return r;
+        return pv_format_env_secret(out, env);
 }
 
 static int set_env_secret(struct prop_ctx *x, const char *value)
@@ -269,7 +179,7 @@ static int set_user(struct prop_ctx *x, const char *value)
         uid_t uid;
 
         if (user_parse(value, &uid) < 0)
-                return prop_invalid(x, "user", value, "is not a known user name or uid");
+                return pv_invalid(x->e, "user", value, "is not a known user name or uid");
         if (x->req && x->req->client && !client_is_super(x->req->client)) {
                 uid_t cu;
                 gid_t cg;
@@ -293,7 +203,7 @@ static int set_group(struct prop_ctx *x, const char *value)
         gid_t gid;
 
         if (group_parse(value, &gid) < 0)
-                return prop_invalid(x, "group", value, "is not a known group name or gid");
+                return pv_invalid(x->e, "group", value, "is not a known group name or gid");
         if (x->req && x->req->client && !client_is_super(x->req->client)) {
                 uid_t cu;
                 gid_t cg;
@@ -310,70 +220,21 @@ static int set_group(struct prop_ctx *x, const char *value)
 
 static int get_umask(struct prop_ctx *x, struct strbuf *out)
 {
-        return strbuf_printf(out, "%04o", (unsigned)x->ct->umask);
+        return pv_format_umask(out, x->ct->umask);
 }
 
 static int set_umask(struct prop_ctx *x, const char *value)
 {
         unsigned m;
+        int r = pv_parse_umask("umask", value, &m, x->e);
 
-        if (parse_mode(value, &m) < 0 || m > 0777)
-                return prop_invalid(x, "umask", value, "is not an octal mode");
+        if (r < 0)
+                return r;
         x->ct->umask = m;
         return 0;
 }
 
 /* ---- ulimit ---- */
-
-static const struct {
-        const char *name;
-        int resource;
-} rlimit_names[] = {
-        { "as", RLIMIT_AS },
-        { "core", RLIMIT_CORE },
-        { "cpu", RLIMIT_CPU },
-        { "data", RLIMIT_DATA },
-        { "fsize", RLIMIT_FSIZE },
-        { "locks", RLIMIT_LOCKS },
-        { "memlock", RLIMIT_MEMLOCK },
-        { "msgqueue", RLIMIT_MSGQUEUE },
-        { "nice", RLIMIT_NICE },
-        { "nofile", RLIMIT_NOFILE },
-        { "nproc", RLIMIT_NPROC },
-        { "rss", RLIMIT_RSS },
-        { "rtprio", RLIMIT_RTPRIO },
-        { "rttime", RLIMIT_RTTIME },
-        { "sigpending", RLIMIT_SIGPENDING },
-        { "stack", RLIMIT_STACK },
-};
-
-static const char *rlimit_name(int resource)
-{
-        for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++)
-                if (rlimit_names[i].resource == resource)
-                        return rlimit_names[i].name;
-        return "?";
-}
-
-static int rlimit_from_name(const char *name, int *ret)
-{
-        for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++)
-                if (streq(rlimit_names[i].name, name)) {
-                        *ret = rlimit_names[i].resource;
-                        return 0;
-                }
-        return -EINVAL;
-}
-
-static int parse_rlim_value(const char *s, uint64_t *ret)
-{
-        if (streq(s, "unlimited") || streq(s, "unlim") || streq(s, "inf") || streq(s, "infinity") ||
-            streq(s, "-1")) {
-                *ret = RLIM_INFINITY;
-                return 0;
-        }
-        return parse_size(s, ret);
-}
 
 /* Without CAP_SYS_RESOURCE nobody may raise a hard limit above the
  * daemon's own. */
@@ -402,70 +263,36 @@ static uint64_t daemon_hard_limit(int resource)
         return rl.rlim_max;
 }
 
-static void format_rlim(char *buf, size_t len, uint64_t v)
-{
-        if (v == RLIM_INFINITY)
-                snprintf(buf, len, "unlimited");
-        else
-                snprintf(buf, len, "%" PRIu64, v);
-}
-
-/* Parse "type: [soft] hard; ..." (one value = both). explicit: refuse a hard
- * limit the daemon cannot grant; default: clamp it with a log line. */
+/* Parse "type: [soft] hard; ..." and hold the hard limits to what the
+ * daemon can grant. explicit: refuse a hard limit above it; default: clamp
+ * it with a log line. */
 static int parse_ulimits(const char *value, bool explicit_, struct ct_ulimit **ret, size_t *ret_n,
                          struct perror *e)
 {
-        _cleanup_strv_free_ char **items = NULL;
         _cleanup_free_ struct ct_ulimit *list = NULL;
-        size_t n = 0;
+        size_t n;
         int r;
 
-        r = split_escaped(value, ';', &items);
+        r = pv_parse_ulimits(value, &list, &n, e);
         if (r < 0)
                 return r;
-        list = calloc(strv_length(items) + 1, sizeof(*list));
-        if (!list)
-                return -ENOMEM;
-        for (char **it = items; *it; it++) {
-                _cleanup_free_ char *k = NULL, *v = NULL;
-                _cleanup_strv_free_ char **vals = NULL;
-                struct ct_ulimit u;
-                uint64_t lim;
-                size_t j;
+        for (size_t i = 0; i < n; i++) {
+                struct ct_ulimit *u = &list[i];
+                uint64_t lim = daemon_hard_limit(u->resource);
+                _cleanup_(strbuf_free) struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 
-                if (split_pair(*it, ':', &k, &v) < 0 || rlimit_from_name(k, &u.resource) < 0)
-                        return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
-                                          "ulimit: \"%s\" is not \"<type>: [soft] hard\" with a known type", *it);
-                r = split_escaped(v, ' ', &vals);
-                if (r < 0)
-                        return r;
-                if (strv_length(vals) < 1 || strv_length(vals) > 2 ||
-                    parse_rlim_value(vals[0], &u.soft) < 0 ||
-                    parse_rlim_value(vals[strv_length(vals) - 1], &u.hard) < 0)
-                        return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
-                                          "ulimit: \"%s\": limits must be numbers (8K, 1M) or unlimited", *it);
-                if (u.soft > u.hard)
-                        return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
-                                          "ulimit: %s: soft limit is above the hard limit", k);
-                lim = daemon_hard_limit(u.resource);
-                if (u.hard > lim) {
-                        char a[32], b[32];
-                        format_rlim(a, sizeof(a), u.hard);
-                        format_rlim(b, sizeof(b), lim);
-                        if (explicit_)
-                                return perror_set(e, EERROR_INVALID_VALUE, -EPERM,
-                                                  "ulimit: %s hard limit %s is above the daemon's own hard limit %s "
-                                                  "(portod lacks CAP_SYS_RESOURCE)", k, a, b);
-                        log_warning("default ulimit %s: hard limit %s clamped to the daemon's %s", k, a, b);
-                        u.hard = lim;
-                        u.soft = MIN(u.soft, lim);
-                }
-                for (j = 0; j < n; j++)
-                        if (list[j].resource == u.resource)
-                                break;
-                list[j] = u;
-                if (j == n)
-                        n++;
+                if (u->hard <= lim)
+                        continue;
+                if (pv_format_rlim(&a, u->hard) < 0 || pv_format_rlim(&b, lim) < 0)
+                        return -ENOMEM;
+                if (explicit_)
+                        return perror_set(e, EERROR_INVALID_VALUE, -EPERM,
+                                          "ulimit: %s hard limit %s is above the daemon's own hard limit %s "
+                                          "(portod lacks CAP_SYS_RESOURCE)", pv_rlimit_name(u->resource), a.s, b.s);
+                log_warning("default ulimit %s: hard limit %s clamped to the daemon's %s",
+                            pv_rlimit_name(u->resource), a.s, b.s);
+                u->hard = lim;
+                u->soft = MIN(u->soft, lim);
         }
         *ret = TAKE_PTR(list);
         *ret_n = n;
@@ -494,8 +321,8 @@ static size_t merged_ulimits(const struct container *ct, struct ct_ulimit *out)
         size_t n = 0;
 
         load_default_ulimits();
-        for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++) {
-                int res = rlimit_names[i].resource;
+        for (size_t i = 0; i < PV_RLIMIT_COUNT; i++) {
+                int res = pv_rlimit_at(i);
                 const struct ct_ulimit *u = NULL;
 
                 for (size_t j = 0; j < ct->n_ulimits && !u; j++)
@@ -512,7 +339,7 @@ static size_t merged_ulimits(const struct container *ct, struct ct_ulimit *out)
 
 int ct_rlimits(const struct container *ct, struct spawn_rlimit **ret, size_t *ret_n)
 {
-        struct ct_ulimit list[ELEMENTSOF(rlimit_names)];
+        struct ct_ulimit list[PV_RLIMIT_COUNT];
         size_t n = merged_ulimits(ct, list);
         struct spawn_rlimit *rl = calloc(n + 1, sizeof(*rl));
 
@@ -528,41 +355,25 @@ int ct_rlimits(const struct container *ct, struct spawn_rlimit **ret, size_t *re
         return 0;
 }
 
-static int out_ulimit(struct strbuf *out, const struct ct_ulimit *u, bool with_name, bool first)
-{
-        char a[32], b[32];
-
-        format_rlim(a, sizeof(a), u->soft);
-        format_rlim(b, sizeof(b), u->hard);
-        if (!with_name)
-                return strbuf_printf(out, "%s %s", a, b);
-        return strbuf_printf(out, "%s%s: %s %s", first ? "" : "; ", rlimit_name(u->resource), a, b);
-}
-
 static int get_ulimit(struct prop_ctx *x, struct strbuf *out)
 {
-        struct ct_ulimit list[ELEMENTSOF(rlimit_names)];
+        struct ct_ulimit list[PV_RLIMIT_COUNT];
         size_t n;
-        int r = 0, res;
+        int res;
 
-        if (x->persist) {
-                for (size_t i = 0; r >= 0 && i < x->ct->n_ulimits; i++)
-                        r = out_ulimit(out, &x->ct->ulimits[i], true, i == 0);
-                return r;
-        }
+        if (x->persist)
+                return pv_format_ulimits(out, x->ct->ulimits, x->ct->n_ulimits);
         n = merged_ulimits(x->ct, list);
         if (x->index) {
-                if (rlimit_from_name(x->index, &res) < 0)
+                if (pv_rlimit_from_name(x->index, &res) < 0)
                         return perror_set(x->e, EERROR_INVALID_VALUE, -EINVAL, "ulimit[%s]: unknown limit type",
                                           x->index);
                 for (size_t i = 0; i < n; i++)
                         if (list[i].resource == res)
-                                return out_ulimit(out, &list[i], false, true);
-                return strbuf_append(out, "");
+                                return pv_format_ulimit_value(out, &list[i]);
+                return 0;
         }
-        for (size_t i = 0; r >= 0 && i < n; i++)
-                r = out_ulimit(out, &list[i], true, i == 0);
-        return r;
+        return pv_format_ulimits(out, list, n);
 }
 
 static int set_ulimit(struct prop_ctx *x, const char *value)
@@ -576,7 +387,7 @@ static int set_ulimit(struct prop_ctx *x, const char *value)
                 _cleanup_free_ char *item = NULL;
                 int res;
 
-                if (rlimit_from_name(x->index, &res) < 0)
+                if (pv_rlimit_from_name(x->index, &res) < 0)
                         return perror_set(x->e, EERROR_INVALID_VALUE, -EINVAL, "ulimit[%s]: unknown limit type",
                                           x->index);
                 list = calloc(ct->n_ulimits + 1, sizeof(*list));
@@ -595,7 +406,7 @@ static int set_ulimit(struct prop_ctx *x, const char *value)
                         }
                         r = parse_ulimits(item, true, &one, &n_one, x->e);
                         if (r >= 0 && (n_one != 1 || one[0].resource != res))
-                                r = prop_invalid(x, "ulimit", value, "is not \"[soft] hard\"");
+                                r = pv_invalid(x->e, "ulimit", value, "is not \"[soft] hard\"");
                         if (r < 0) {
                                 free(one);
                                 free(list);
@@ -637,9 +448,9 @@ static int set_path_field(char **field, const char *value)
 static int set_cwd(struct prop_ctx *x, const char *value)
 {
         if (*value && value[0] != '/')
-                return prop_invalid(x, "cwd", value, "is not an absolute path");
+                return pv_invalid(x->e, "cwd", value, "is not an absolute path");
         if (strlen(value) >= 4000)
-                return prop_invalid(x, "cwd", value, "is too long");
+                return pv_invalid(x->e, "cwd", value, "is too long");
         return set_path_field(&x->ct->cwd, value);
 }
 
@@ -660,9 +471,9 @@ static int set_std(struct prop_ctx *x, const char *name, const char *value, int 
         uint32_t n;
 
         if (fd && parse_u32(fd, &n) < 0)
-                return prop_invalid(x, name, value, "is not /dev/fd/<number>");
+                return pv_invalid(x->e, name, value, "is not /dev/fd/<number>");
         if (strlen(value) >= 4000)
-                return prop_invalid(x, name, value, "is too long");
+                return pv_invalid(x->e, name, value, "is too long");
         return set_path_field(&x->ct->std_path[stream], value);
 }
 
@@ -675,22 +486,13 @@ static int set_stderr_path(struct prop_ctx *x, const char *v) { return set_std(x
 
 static int get_stdout_limit(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_out_u64(out, x->ct->stdout_limit);
+        return pv_format_u64(out, x->ct->stdout_limit);
 }
 
 static int set_stdout_limit(struct prop_ctx *x, const char *value)
 {
-        uint64_t v;
-        char msg[96];
-
-        if (parse_size(value, &v) < 0)
-                return prop_invalid(x, "stdout_limit", value, "is not a size (use 8M, 1.5G, ...)");
-        if (v > config->stdout_limit_max) {
-                snprintf(msg, sizeof(msg), "is above the maximum %" PRIu64, config->stdout_limit_max);
-                return prop_invalid(x, "stdout_limit", value, msg);
-        }
-        x->ct->stdout_limit = v;
-        return 0;
+        int r = pv_parse_size("stdout_limit", value, config->stdout_limit_max, &x->ct->stdout_limit, x->e);
+        return r < 0 ? r : 0;
 }
 
 /* ---- virt_mode, isolate, hostname ---- */
@@ -705,7 +507,7 @@ static int set_virt_mode(struct prop_ctx *x, const char *value)
         enum virt_mode m;
 
         if (virt_mode_from_string(value, &m) < 0)
-                return prop_invalid(x, "virt_mode", value, "is not one of app, os, job, host");
+                return pv_invalid(x->e, "virt_mode", value, "is not one of app, os, job, host");
         if (m == VIRT_OS)
                 return perror_set(x->e, EERROR_NOT_SUPPORTED, -EOPNOTSUPP,
                                   "virt_mode=os comes with isolation support");
@@ -715,12 +517,12 @@ static int set_virt_mode(struct prop_ctx *x, const char *value)
 
 static int get_isolate(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_out_bool(out, x->ct->isolate);
+        return pv_format_bool(out, x->ct->isolate);
 }
 
 static int set_isolate(struct prop_ctx *x, const char *value)
 {
-        int r = prop_parse_bool(x, "isolate", value, &x->ct->isolate);
+        int r = pv_parse_bool("isolate", value, &x->ct->isolate, x->e);
         return r < 0 ? r : 0;
 }
 
@@ -732,10 +534,10 @@ static int get_hostname(struct prop_ctx *x, struct strbuf *out)
 static int set_hostname(struct prop_ctx *x, const char *value)
 {
         if (strlen(value) > 64)
-                return prop_invalid(x, "hostname", value, "is longer than 64 characters");
+                return pv_invalid(x->e, "hostname", value, "is longer than 64 characters");
         for (const char *p = value; *p; p++)
                 if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_'))
-                        return prop_invalid(x, "hostname", value, "may contain only letters, digits, '-', '_', '.'");
+                        return pv_invalid(x->e, "hostname", value, "may contain only letters, digits, '-', '_', '.'");
         return set_path_field(&x->ct->hostname, value);
 }
 

@@ -13,21 +13,21 @@ static int get_memory_usage(struct prop_ctx *x, struct strbuf *out)
 {
         uint64_t v;
         int r = cg_memory_usage(ct_cg_rel(x->ct), &v);
-        return r < 0 ? cg_failed(x, "memory_usage", r) : prop_out_u64(out, v);
+        return r < 0 ? cg_failed(x, "memory_usage", r) : pv_format_u64(out, v);
 }
 
 static int get_cpu_usage(struct prop_ctx *x, struct strbuf *out)
 {
         uint64_t v;
         int r = cg_cpu_usage(ct_cg_rel(x->ct), &v);
-        return r < 0 ? cg_failed(x, "cpu_usage", r) : prop_out_u64(out, v);
+        return r < 0 ? cg_failed(x, "cpu_usage", r) : pv_format_u64(out, v);
 }
 
 static int get_count(struct prop_ctx *x, struct strbuf *out, bool threads)
 {
         uint64_t v;
         int r = cg_count_tasks(CG_FREEZER, ct_cg_rel(x->ct), threads, &v);
-        return r < 0 ? cg_failed(x, threads ? "thread_count" : "process_count", r) : prop_out_u64(out, v);
+        return r < 0 ? cg_failed(x, threads ? "thread_count" : "process_count", r) : pv_format_u64(out, v);
 }
 
 static int get_process_count(struct prop_ctx *x, struct strbuf *out)
@@ -57,7 +57,7 @@ static int get_controllers(struct prop_ctx *x, struct strbuf *out)
 
         if (x->index) {
                 r = index_controller(x, "controllers", &c);
-                return r < 0 ? r : prop_out_bool(out, mask & (1u << c));
+                return r < 0 ? r : pv_format_bool(out, mask & (1u << c));
         }
         for (int i = 0; r >= 0 && i < CG_CONTROLLER_MAX; i++) {
                 if (!(mask & (1u << i)))

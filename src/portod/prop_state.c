@@ -1,18 +1,17 @@
 /* Read-only state: exit status, start error, main pid, std stream reads,
  * times. */
-#include <inttypes.h>
 #include <sys/wait.h>
 #include "prop.h"
 #include "basic/timeutil.h"
 
 static int get_exit_code(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_out_i64(out, ct_exit_code(x->ct));
+        return pv_format_i64(out, ct_exit_code(x->ct));
 }
 
 static int get_exit_status(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_out_i64(out, x->ct->exit_status);
+        return pv_format_i64(out, x->ct->exit_status);
 }
 
 static int get_start_error(struct prop_ctx *x, struct strbuf *out)
@@ -22,13 +21,13 @@ static int get_start_error(struct prop_ctx *x, struct strbuf *out)
 
 static int get_oom_killed(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_out_bool(out, x->ct->oom_killed);
+        return pv_format_bool(out, x->ct->oom_killed);
 }
 
 static int get_core_dumped(struct prop_ctx *x, struct strbuf *out)
 {
         int s = x->ct->exit_status;
-        return prop_out_bool(out, WIFSIGNALED(s) && WCOREDUMP(s));
+        return pv_format_bool(out, WIFSIGNALED(s) && WCOREDUMP(s));
 }
 
 static int get_root_pid(struct prop_ctx *x, struct strbuf *out)
@@ -36,7 +35,7 @@ static int get_root_pid(struct prop_ctx *x, struct strbuf *out)
         if (x->ct->task_pid <= 0)
                 return perror_set(x->e, EERROR_INVALID_STATE, -ESRCH, "%s has no main process (state %s)",
                                   x->ct->name, ct_state_to_string(x->ct->state));
-        return prop_out_i64(out, ct_signal_pid(x->ct));
+        return pv_format_i64(out, ct_signal_pid(x->ct));
 }
 
 static int get_stdout(struct prop_ctx *x, struct strbuf *out)
@@ -52,17 +51,17 @@ static int get_stderr(struct prop_ctx *x, struct strbuf *out)
 static int get_stdout_offset(struct prop_ctx *x, struct strbuf *out)
 {
         if (!ct_stream_internal(x->ct, CT_STDOUT))
-                return prop_out_u64(out, 0);
+                return pv_format_u64(out, 0);
         ct_stream_rotate(x->ct, CT_STDOUT);
-        return prop_out_u64(out, x->ct->stream[CT_STDOUT].offset);
+        return pv_format_u64(out, x->ct->stream[CT_STDOUT].offset);
 }
 
 static int get_stderr_offset(struct prop_ctx *x, struct strbuf *out)
 {
         if (!ct_stream_internal(x->ct, CT_STDERR))
-                return prop_out_u64(out, 0);
+                return pv_format_u64(out, 0);
         ct_stream_rotate(x->ct, CT_STDERR);
-        return prop_out_u64(out, x->ct->stream[CT_STDERR].offset);
+        return pv_format_u64(out, x->ct->stream[CT_STDERR].offset);
 }
 
 static int bad_index(struct prop_ctx *x, const char *name, const char *allowed)
@@ -83,23 +82,18 @@ static int get_time(struct prop_ctx *x, struct strbuf *out)
                         return perror_set(x->e, EERROR_INVALID_STATE, -EINVAL,
                                           "time[dead] is available only in state dead, not %s",
                                           ct_state_to_string(ct->state));
-                return prop_out_u64(out, (now - MIN(now, ct->death_time_ms)) / 1000);
+                return pv_format_u64(out, (now - MIN(now, ct->death_time_ms)) / 1000);
         }
         if ((ct->state == CT_DEAD || ct->state == CT_RESPAWNING) && ct->death_time_ms)
                 now = ct->death_time_ms;
-        return prop_out_u64(out, (now - MIN(now, ct->start_time_ms)) / 1000);
+        return pv_format_u64(out, (now - MIN(now, ct->start_time_ms)) / 1000);
 }
 
 static int out_time(struct prop_ctx *x, const char *name, uint64_t ms, struct strbuf *out)
 {
-        char buf[64];
+        int r = pv_format_time(out, ms, x->index);
 
-        if (x->index) {
-                if (!streq(x->index, "raw"))
-                        return bad_index(x, name, "raw");
-                return prop_out_u64(out, ms / 1000);
-        }
-        return strbuf_append(out, format_time(buf, sizeof(buf), ms / 1000));
+        return r == -EINVAL ? bad_index(x, name, "raw") : r;
 }
 
 static int get_creation_time(struct prop_ctx *x, struct strbuf *out)

@@ -11,7 +11,6 @@
 #include "container.h"
 #include "prop.h"
 #include "basic/log.h"
-#include "basic/parse.h"
 
 #define STDIO_READ_MAX (16u << 20)
 #define ROTATE_PERIOD_MS 5000
@@ -149,35 +148,6 @@ void ct_stream_rotate(struct container *ct, int stream)
         rotate_fd(ct, stream, fd);
 }
 
-static int parse_index(const char *index, bool *has_off, uint64_t *off, bool *has_len, uint64_t *len)
-{
-        const char *colon;
-        char buf[32];
-
-        *has_off = *has_len = false;
-        if (!index)
-                return 0;
-        colon = strchr(index, ':');
-        if (colon) {
-                if (colon[1]) {
-                        if (parse_u64(colon + 1, len) < 0)
-                                return -EINVAL;
-                        *has_len = true;
-                }
-        } else
-                colon = index + strlen(index);
-        if (colon > index) {
-                if ((size_t)(colon - index) >= sizeof(buf))
-                        return -EINVAL;
-                memcpy(buf, index, colon - index);
-                buf[colon - index] = 0;
-                if (parse_u64(buf, off) < 0)
-                        return -EINVAL;
-                *has_off = true;
-        }
-        return 0;
-}
-
 /* A non-internal file is read as root: only if the container's user or
  * owner could read it, or the owner is root. */
 static bool may_read(const struct container *ct, const struct stat *sb)
@@ -195,14 +165,14 @@ int ct_stream_read(struct container *ct, int stream, const char *index, struct s
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int fd = -EBADF;
         bool internal = ct_stream_internal(ct, stream);
-        bool has_off, has_len;
-        uint64_t off = 0, len = 0, cap, end, kept, start, count;
+        struct pv_range range;
+        uint64_t cap, end, kept, start, count;
         struct ct_stream none = { 0 };
         const struct ct_stream *st = internal ? &ct->stream[stream] : &none;
         struct stat sb;
         int r;
 
-        if (parse_index(index, &has_off, &off, &has_len, &len) < 0)
+        if (pv_parse_range(index, &range) < 0)
                 return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
                                   "%s[%s]: expected [offset][:length] in bytes", name, index);
         if (internal) {
@@ -231,15 +201,14 @@ int ct_stream_read(struct container *ct, int stream, const char *index, struct s
         cap = MIN(ct->stdout_limit, (uint64_t)STDIO_READ_MAX);
         end = st->base + (uint64_t)sb.st_size;
         kept = MAX(st->offset, st->base);
-        if (has_off) {
-                if (off < kept)
+        count = range.has_len ? MIN(range.len, cap) : cap;
+        if (range.has_off) {
+                if (range.off < kept)
                         return perror_set(e, EERROR_INVALID_DATA, -ERANGE,
                                           "%s: offset %" PRIu64 " was already rotated away, data starts at %" PRIu64,
-                                          name, off, kept);
-                start = off;
-                count = has_len ? MIN(len, cap) : cap;
+                                          name, range.off, kept);
+                start = range.off;
         } else {
-                count = has_len ? MIN(len, cap) : cap;
                 start = end - MIN(count, end - kept);
         }
         if (start >= end)

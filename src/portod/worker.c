@@ -37,12 +37,38 @@ static void chan_send_ack(pid_t pid)
         log_warning_errno(-errno, "cannot acknowledge exit of pid %d to the master: %m", (int)pid);
 }
 
+/* `portod stop` leaves nothing behind: the root <own>/<prefix> goes too,
+ * in every controller (co-mounted ones share a directory: the second
+ * removal finds it gone, which is fine). A cgroup that still holds tasks
+ * or cgroups of its own is left and reported. */
+static void remove_root_cgroups(void)
+{
+        for (int c = 0; c < CG_CONTROLLER_MAX; c++) {
+                _cleanup_free_ char *path = NULL;
+                int r;
+
+                if (!cg_supported(c) || !cg_exists(c, ""))
+                        continue;
+                (void)cg_path(c, "", &path);
+                if (!cg_is_empty(c, "")) {
+                        log_warning("cannot remove the %s root cgroup %s: tasks remain",
+                                    cg_controller_to_string(c), path ? path : "?");
+                        continue;
+                }
+                r = cg_remove(c, "");
+                if (r < 0)
+                        log_warning_errno(r, "cannot remove the %s root cgroup %s: %m",
+                                          cg_controller_to_string(c), path ? path : "?");
+        }
+}
+
 static void stop_all(void)
 {
         log_info("stopping all containers");
         clients_stop_accepting();
         ct_stop_all();
         log_info("all containers stopped");
+        remove_root_cgroups();
         loop_exit(0);
 }
 
