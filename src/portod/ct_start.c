@@ -8,12 +8,14 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <wordexp.h>
 #include "container.h"
 #include "prop.h"
 #include "spawn.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
+#include "basic/parse.h"
 #include "basic/timeutil.h"
 #include "shared/cgroup.h"
 
@@ -229,26 +231,67 @@ static int make_default_cwd(struct container *ct, struct perror *e)
         return 0;
 }
 
-/* "/dev/fd/N": the fd N of the client that starts the container. */
+/* Access mode of the client's fd from /proc/PID/fdinfo/N, for kernels
+ * without pidfd_getfd(). */
+static int client_fd_accmode(pid_t pid, const char *n, int *ret)
+{
+        char path[64];
+        _cleanup_free_ char *info = NULL;
+        const char *flags;
+        unsigned long v;
+
+        snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", (int)pid, n);
+        if (read_file(path, 4096, &info, NULL) < 0)
+                return -ENOENT;
+        flags = strstr(info, "flags:");
+        if (!flags || sscanf(flags + 6, "%lo", &v) != 1)
+                return -EINVAL;
+        *ret = (int)(v & O_ACCMODE);
+        return 0;
+}
+
+/* stdin/stdout/stderr given as "/dev/fd/N": the client's own fd N. Take
+ * that very open file (pidfd_getfd), so the command shares its offset and
+ * access mode; reopening /proc/PID/fd/N as root would start at offset 0
+ * and could open for writing a file the client only had open for reading.
+ * Old kernels: reopen, but only in a mode the client's fd already has. */
 static int open_client_fd(struct request *req, const char *path, int stream, int *ret_fd, struct perror *e)
 {
         const char *n = startswith(path, "/dev/fd/");
+        int want = stream == CT_STDIN ? O_RDONLY : O_WRONLY;
+        _cleanup_close_ int pidfd = -EBADF;
+        int fd, mode, num;
         char proc[64];
-        int fd;
 
         if (!req || !req->client)
                 return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "%s: no client to take the fd from", path);
         /* Only a plain fd number: "/dev/fd/../../etc/shadow" must not let a
          * client make the daemon open files on its behalf. */
-        if (isempty(n) || strspn(n, "0123456789") != strlen(n) || strlen(n) > 9)
+        if (isempty(n) || strspn(n, "0123456789") != strlen(n) || parse_int(n, &num) < 0)
                 return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "%s: not a file descriptor path", path);
-        snprintf(proc, sizeof(proc), "/proc/%d/fd/%s", (int)req->client->pid, n);
-        /* O_APPEND: a client whose stdout is a regular file keeps what it
-         * already wrote (reopening through /proc starts at offset 0). */
-        fd = open(proc, (stream == CT_STDIN ? O_RDONLY : O_WRONLY | O_APPEND) | O_NOCTTY | O_CLOEXEC);
-        if (fd < 0)
-                return perror_set_errno(e, EERROR_INVALID_VALUE, -errno, "cannot open %s of the client", path);
-        *ret_fd = fd;
+
+        pidfd = (int)syscall(SYS_pidfd_open, req->client->pid, 0);
+        fd = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
+        if (fd >= 0) {
+                mode = fcntl(fd, F_GETFL) & O_ACCMODE;
+        } else if (errno == ENOSYS) {
+                if (client_fd_accmode(req->client->pid, n, &mode) < 0)
+                        return perror_set(e, EERROR_INVALID_VALUE, -EBADF, "%s: the client has no such fd", path);
+                if (mode == want || mode == O_RDWR) {
+                        snprintf(proc, sizeof(proc), "/proc/%d/fd/%s", (int)req->client->pid, n);
+                        fd = open(proc, want | (want == O_WRONLY ? O_APPEND : 0) | O_NOCTTY | O_CLOEXEC);
+                        if (fd < 0)
+                                return perror_set_errno(e, EERROR_INVALID_VALUE, -errno, "cannot open %s of the client", path);
+                }
+        } else {
+                return perror_set_errno(e, EERROR_INVALID_VALUE, -errno, "cannot take %s from the client", path);
+        }
+        if (mode != want && mode != O_RDWR) {
+                safe_close(fd);
+                return perror_set(e, EERROR_INVALID_VALUE, -EBADF, "%s: the client's fd is not open for %s",
+                                  path, want == O_RDONLY ? "reading" : "writing");
+        }
+        *ret_fd = fd; /* pidfd_getfd() sets close-on-exec */
         return 0;
 }
 
