@@ -14,6 +14,7 @@
 #include "basic/frame.h"
 #include "basic/log.h"
 #include "portod.h"
+#include "system.h"
 
 #define READ_CHUNK 4096
 #define OUT_KEEP_MAX (1u << 20)  /* keep output buffers up to this when idle */
@@ -50,6 +51,11 @@ static struct {
         bool have_porto_gid;
         gid_t porto_gid;
 } S = { .listen_fd = -1 };
+
+size_t clients_count(void)
+{
+        return S.n;
+}
 
 static struct conn *to_conn(struct client *c)
 {
@@ -528,6 +534,7 @@ static void conn_new(int fd)
                 S.head->prev = cn;
         S.head = cn;
         S.n++;
+        sys_stats.client_connected++;
         log_debug("client %s[%d] uid %u connected on fd %d", cn->c.comm, (int)cn->c.pid,
                   (unsigned)cn->c.uid, fd);
         return;

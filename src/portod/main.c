@@ -1,6 +1,7 @@
 /* portod [options] [command]: the command line and the commands that
  * control a running daemon (start, stop, kill, restart, status, reopenlog).
  * `portod` alone runs the daemon in the foreground. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -19,6 +20,7 @@
 #include "basic/strutil.h"
 #include "basic/timeutil.h"
 #include "portod.h"
+#include "system.h"
 #include "version.h"
 
 static struct portod_options opts;
@@ -40,7 +42,10 @@ static int recv_all(int fd, void *buf, size_t n)
         return 0;
 }
 
-int portod_probe(const char *socket_path, int timeout_ms, char **ret_version)
+/* One request to the daemon at socket_path, its reply in *ret (free with
+ * rpc__tcontainer_response__free_unpacked). */
+static int call_daemon(const char *socket_path, const Rpc__TContainerRequest *req, int timeout_ms,
+                       Rpc__TContainerResponse **ret)
 {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
         if (strlen(socket_path) >= sizeof(sa.sun_path))
@@ -57,8 +62,13 @@ int portod_probe(const char *socket_path, int timeout_ms, char **ret_version)
         if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
                 return -errno;
 
-        static const uint8_t version_req[] = { 0x02, 0x72, 0x00 }; /* spec 11 */
-        if (send(fd, version_req, sizeof(version_req), MSG_NOSIGNAL) != (ssize_t)sizeof(version_req))
+        size_t plen = rpc__tcontainer_request__get_packed_size(req);
+        _cleanup_free_ uint8_t *out = malloc(FRAME_HEADER_MAX + plen);
+        if (!out)
+                return -ENOMEM;
+        size_t hlen = frame_encode_header((uint32_t)plen, out);
+        rpc__tcontainer_request__pack(req, out + hlen);
+        if (send(fd, out, hlen + plen, MSG_NOSIGNAL) != (ssize_t)(hlen + plen))
                 return errno ? -errno : -EIO;
 
         uint8_t hdr[FRAME_HEADER_MAX];
@@ -71,7 +81,7 @@ int portod_probe(const char *socket_path, int timeout_ms, char **ret_version)
                         return k;
                 r = frame_decode_header(hdr, i + 1, &len, &hl);
         }
-        if (r <= 0 || len > (1u << 20))
+        if (r <= 0 || len > FRAME_DEFAULT_MAX_LEN)
                 return -EBADMSG;
         _cleanup_free_ uint8_t *buf = malloc(len ? len : 1);
         if (!buf)
@@ -82,7 +92,20 @@ int portod_probe(const char *socket_path, int timeout_ms, char **ret_version)
         Rpc__TContainerResponse *rsp = rpc__tcontainer_response__unpack(NULL, len, buf);
         if (!rsp)
                 return -EBADMSG;
-        r = 0;
+        *ret = rsp;
+        return 0;
+}
+
+int portod_probe(const char *socket_path, int timeout_ms, char **ret_version)
+{
+        Rpc__TContainerRequest req = RPC__TCONTAINER_REQUEST__INIT;
+        Rpc__TVersionRequest v = RPC__TVERSION_REQUEST__INIT;
+        Rpc__TContainerResponse *rsp = NULL;
+
+        req.version = &v;
+        int r = call_daemon(socket_path, &req, timeout_ms, &rsp);
+        if (r < 0)
+                return r;
         if (!rsp->has_error || rsp->error != RPC__EERROR__Success || !rsp->version)
                 r = -EPROTO;
         else if (ret_version) {
@@ -176,7 +199,8 @@ static int refuse_if_running(void)
 
 static int cmd_daemon(void)
 {
-        if (refuse_if_running() < 0 || open_log() < 0)
+        /* An upgrading master holds the socket itself: no probe. */
+        if ((!getenv(PORTOD_UPGRADE_ENV) && refuse_if_running() < 0) || open_log() < 0)
                 return 1;
         return master_main(&opts);
 }
@@ -339,6 +363,49 @@ static int cmd_reopenlog(void)
         return 0;
 }
 
+/* Signal the master; done when a new worker answers. */
+static int reload_with(int sig)
+{
+        pid_t master, old = 0;
+        if (read_pid("portoloop.pid", &master) < 0) {
+                fprintf(stderr, "portod: not running\n");
+                return 1;
+        }
+        (void)read_pid("portod.pid", &old);
+        if (kill(master, sig) < 0) {
+                fprintf(stderr, "portod: cannot signal master %d: %s\n", (int)master, strerror(errno));
+                return 1;
+        }
+        const char *log = config->log_path ? config->log_path : "the daemon's stderr";
+        uint64_t deadline = now_monotonic_ms() + infra_config.start_timeout_ms;
+        for (;;) {
+                pid_t now = 0;
+                if (read_pid("portod.pid", &now) >= 0 && now != old &&
+                    portod_probe(config->socket_path, 1000, NULL) >= 0)
+                        return 0;
+                if (process_gone(master)) {
+                        fprintf(stderr, "portod: the master exited during the reload; see %s\n", log);
+                        return 1;
+                }
+                if (now_monotonic_ms() > deadline) {
+                        fprintf(stderr, "portod: no new worker answers %" PRIu64 " s after the reload; see %s\n",
+                                infra_config.start_timeout_ms / 1000, log);
+                        return 1;
+                }
+                usleep(20000);
+        }
+}
+
+static int cmd_reload(void)
+{
+        return reload_with(SIGHUP);
+}
+
+static int cmd_upgrade(void)
+{
+        return reload_with(SIGUSR2);
+}
+
 static int cmd_version(void)
 {
         _cleanup_free_ char *running = NULL;
@@ -348,12 +415,214 @@ static int cmd_version(void)
         return 0;
 }
 
+/* ---- system properties (GetSystem/SetSystem) and the stored state ----- */
+
+static char **cmd_args;        /* the command's arguments (struct command.nargs) */
+
+#define FIELD_PTR(m, off) ((const void *)((const char *)(m) + (off)))
+
+static const char *eerror_name(int code)
+{
+        const char *n = eerror_to_string(code);
+        return n ? n : "Unknown";
+}
+
+/* Send req; print the daemon's error if any. 0 = Success, *ret set. */
+static int call_checked(const Rpc__TContainerRequest *req, Rpc__TContainerResponse **ret)
+{
+        Rpc__TContainerResponse *rsp = NULL;
+        int r = call_daemon(config->socket_path, req, 30000, &rsp);
+        if (r < 0) {
+                fprintf(stderr, "portod: cannot talk to the daemon on %s: %s\n", config->socket_path,
+                        strerror(-r));
+                return r;
+        }
+        if (!rsp->has_error || rsp->error != RPC__EERROR__Success) {
+                fprintf(stderr, "portod: %s: %s\n", eerror_name(rsp->has_error ? (int)rsp->error : EERROR_LOST_ERROR),
+                        rsp->errormsg ? rsp->errormsg : "");
+                rpc__tcontainer_response__free_unpacked(rsp, NULL);
+                return -EPROTO;
+        }
+        *ret = rsp;
+        return 0;
+}
+
+static void print_field(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
+{
+        const void *v = FIELD_PTR(m, f->offset);
+        if (f->label == PROTOBUF_C_LABEL_OPTIONAL && f->type != PROTOBUF_C_TYPE_STRING &&
+            !*(const protobuf_c_boolean *)FIELD_PTR(m, f->quantifier_offset))
+                return;
+        switch (f->type) {
+        case PROTOBUF_C_TYPE_STRING:
+                if (*(const char *const *)v)
+                        printf("%s: %s\n", f->name, *(const char *const *)v);
+                break;
+        case PROTOBUF_C_TYPE_BOOL:
+                printf("%s: %s\n", f->name, *(const protobuf_c_boolean *)v ? "true" : "false");
+                break;
+        case PROTOBUF_C_TYPE_FIXED64:
+        case PROTOBUF_C_TYPE_UINT64:
+                printf("%s: %" PRIu64 "\n", f->name, *(const uint64_t *)v);
+                break;
+        default:
+                break;
+        }
+}
+
+static int cmd_get(void)
+{
+        Rpc__TContainerRequest req = RPC__TCONTAINER_REQUEST__INIT;
+        Rpc__TGetSystemRequest g = RPC__TGET_SYSTEM_REQUEST__INIT;
+        Rpc__TContainerResponse *rsp = NULL;
+
+        req.getsystem = &g;
+        if (call_checked(&req, &rsp) < 0)
+                return 1;
+        int r = 0;
+        if (rsp->getsystem) {
+                const ProtobufCMessage *m = &rsp->getsystem->base;
+                for (unsigned i = 0; i < m->descriptor->n_fields; i++)
+                        print_field(m, &m->descriptor->fields[i]);
+        } else {
+                fprintf(stderr, "portod: the daemon sent no GetSystem payload\n");
+                r = 1;
+        }
+        rpc__tcontainer_response__free_unpacked(rsp, NULL);
+        return r;
+}
+
+static int set_system(Rpc__TSetSystemRequest *s)
+{
+        Rpc__TContainerRequest req = RPC__TCONTAINER_REQUEST__INIT;
+        Rpc__TContainerResponse *rsp = NULL;
+
+        req.setsystem = s;
+        if (call_checked(&req, &rsp) < 0)
+                return 1;
+        rpc__tcontainer_response__free_unpacked(rsp, NULL);
+        return 0;
+}
+
+static int cmd_set(void)
+{
+        Rpc__TSetSystemRequest s = RPC__TSET_SYSTEM_REQUEST__INIT;
+        const char *key = cmd_args[0], *val = cmd_args[1];
+        bool b;
+
+        if (parse_bool(val, &b) < 0) {
+                fprintf(stderr, "portod: set %s: \"%s\" is not a boolean (true/false)\n", key, val);
+                return 2;
+        }
+        if (streq(key, "verbose"))
+                s.has_verbose = true, s.verbose = b;
+        else if (streq(key, "debug"))
+                s.has_debug = true, s.debug = b;
+        else if (streq(key, "frozen"))
+                s.has_frozen = true, s.frozen = b;
+        else {
+                fprintf(stderr, "portod: set: unknown key \"%s\" (verbose, debug, frozen)\n", key);
+                return 2;
+        }
+        return set_system(&s);
+}
+
+static int cmd_freeze_to(bool frozen)
+{
+        Rpc__TSetSystemRequest s = RPC__TSET_SYSTEM_REQUEST__INIT;
+        s.has_frozen = true;
+        s.frozen = frozen;
+        return set_system(&s);
+}
+
+static int cmd_freeze(void)
+{
+        return cmd_freeze_to(true);
+}
+
+static int cmd_unfreeze(void)
+{
+        return cmd_freeze_to(false);
+}
+
+static int cmp_record_names(const void *a, const void *b)
+{
+        const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+        size_t lx = strlen(x), ly = strlen(y);
+        return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
+}
+
+/* The "_name=" line of a record, for the block header. */
+static const char *record_name(const char *text)
+{
+        static char name[256];
+        const char *p = text;
+        while (p && *p) {
+                if (startswith(p, "_name=")) {
+                        size_t n = strcspn(p + 6, "\n");
+                        snprintf(name, sizeof(name), "%.*s", (int)MIN(n, sizeof(name) - 1), p + 6);
+                        return name;
+                }
+                p = strchr(p, '\n');
+                p = p ? p + 1 : NULL;
+        }
+        return "?";
+}
+
+/* Records are "key=value" text lines (persist.c); printed as stored, one
+ * block per container, in id order. Works with or without a daemon. */
+static int dump_record(int dfd, const char *file)
+{
+        _cleanup_free_ char *text = NULL;
+        int r = read_file_at(dfd, file, 1u << 20, &text, NULL);
+        if (r < 0) {
+                fprintf(stderr, "portod: cannot read %s/kvs/%s: %s\n", config->state_dir, file, strerror(-r));
+                return r;
+        }
+        printf("container %s (kvs/%s)\n", record_name(text), file);
+        for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+                printf("  %s\n", line);
+        return 0;
+}
+
+static int cmd_dump(void)
+{
+        _cleanup_free_ char *dir = strdup_printf("%s/kvs", config->state_dir);
+        _cleanup_strv_free_ char **files = NULL;
+        if (!dir)
+                return 1;
+        DIR *d = opendir(dir);
+        if (!d) {
+                if (errno == ENOENT) {
+                        printf("no stored state in %s\n", dir);
+                        return 0;
+                }
+                fprintf(stderr, "portod: cannot open %s: %s\n", dir, strerror(errno));
+                return 1;
+        }
+        for (struct dirent *de; (de = readdir(d));)
+                if (de->d_name[0] != '.' && strv_push(&files, de->d_name) < 0) {
+                        closedir(d);
+                        return 1;
+                }
+        size_t n = strv_length(files);
+        if (n)
+                qsort(files, n, sizeof(*files), cmp_record_names);
+        int failed = 0;
+        for (size_t i = 0; i < n; i++)
+                if (dump_record(dirfd(d), files[i]) < 0)
+                        failed = 1;
+        closedir(d);
+        return failed;
+}
+
 static int cmd_help(void);
 
 struct command {
         const char *name;
         int (*fn)(void);
         const char *help;
+        unsigned nargs;
 };
 
 static const struct command commands[] = {
@@ -366,14 +635,14 @@ static const struct command commands[] = {
         { "reopenlog", cmd_reopenlog, "reopen the log file (after rotation)" },
         { "version", cmd_version, "print the version (and the running daemon's)" },
         { "help", cmd_help, "print this help" },
+        { "reload", cmd_reload, "re-execute the worker from the binary on disk; containers stay" },
+        { "upgrade", cmd_upgrade, "re-execute master and worker from the binary on disk; containers stay" },
         /* Later issues; named so that scripts get a clear answer. */
-        { "reload", NULL, "re-execute the worker from the binary on disk" },
-        { "upgrade", NULL, "replace the daemon binary without stopping containers" },
-        { "dump", NULL, "dump the daemon state" },
-        { "get", NULL, "read daemon properties" },
-        { "set", NULL, "change daemon properties" },
-        { "freeze", NULL, "freeze the daemon for changes" },
-        { "unfreeze", NULL, "unfreeze the daemon" },
+        { "dump", cmd_dump, "print the stored containers (<state-dir>/kvs), one block each" },
+        { "get", cmd_get, "print the daemon's system properties (GetSystem)" },
+        { "set", cmd_set, "<key> <bool>: set verbose, debug or frozen (SetSystem)", 2 },
+        { "freeze", cmd_freeze, "refuse changes from all but the super-user (PortoFrozen)" },
+        { "unfreeze", cmd_unfreeze, "accept changes again" },
         { "core", NULL, "core dump helper" },
 };
 
@@ -422,6 +691,7 @@ enum {
         OPT_NORESPAWN,
         OPT_DISCARD,
         OPT_WORKER,
+        OPT_MASTER_INFO,
 };
 
 static const struct option long_options[] = {
@@ -439,6 +709,7 @@ static const struct option long_options[] = {
         { "norespawn", no_argument, NULL, OPT_NORESPAWN },
         { "discard", no_argument, NULL, OPT_DISCARD },
         { "worker", required_argument, NULL, OPT_WORKER },
+        { "master-info", required_argument, NULL, OPT_MASTER_INFO },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'v' },
         {},
@@ -485,9 +756,24 @@ static int parse_worker_fds(const char *s, int *ret_listen, int *ret_chan)
         return 0;
 }
 
+/* --master-info STARTS,START_MS: how many workers the master started (this
+ * one included) and when the master started (CLOCK_MONOTONIC ms, which all
+ * processes share). For GetSystem; a bad value only loses statistics. */
+static void parse_master_info(const char *s)
+{
+        _cleanup_free_ char *a = NULL, *b = NULL;
+        uint64_t starts, start_ms;
+        if (split_pair(s, ',', &a, &b) < 0 || parse_u64(a, &starts) < 0 || parse_u64(b, &start_ms) < 0) {
+                log_warning("--master-info \"%s\" is not STARTS,START_MS; ignored", s);
+                return;
+        }
+        sys_stats.porto_starts = starts;
+        sys_stats.master_start_ms = start_ms;
+}
+
 int main(int argc, char **argv)
 {
-        const char *worker_fds = NULL;
+        const char *worker_fds = NULL, *master_info = NULL;
         int c;
 
         while ((c = getopt_long(argc, argv, "hv", long_options, NULL)) >= 0) {
@@ -506,6 +792,7 @@ int main(int argc, char **argv)
                 case OPT_NORESPAWN: opts.norespawn = true; break;
                 case OPT_DISCARD: opts.discard = true; break;
                 case OPT_WORKER: worker_fds = optarg; break;
+                case OPT_MASTER_INFO: master_info = optarg; break;
                 case 'h': return cmd_help();
                 case 'v': printf("%s %s\n", PORTO_VERSION, PORTO_REVISION); return 0;
                 default:
@@ -514,11 +801,6 @@ int main(int argc, char **argv)
                 }
         }
         const char *name = optind < argc ? argv[optind] : "daemon";
-        if (optind + 1 < argc) {
-                fprintf(stderr, "portod: unexpected argument \"%s\"; try 'portod --help'\n", argv[optind + 1]);
-                return 2;
-        }
-
         const struct command *cmd = NULL;
         for (size_t i = 0; i < ELEMENTSOF(commands) && !cmd; i++)
                 if (streq(commands[i].name, name))
@@ -527,6 +809,18 @@ int main(int argc, char **argv)
                 fprintf(stderr, "portod: unknown command \"%s\"; try 'portod --help'\n", name);
                 return 2;
         }
+        unsigned nargs = cmd ? cmd->nargs : 0;
+        int given = argc - optind - 1;
+        if (given > (int)nargs) {
+                fprintf(stderr, "portod: unexpected argument \"%s\"; try 'portod --help'\n",
+                        argv[optind + 1 + nargs]);
+                return 2;
+        }
+        if (given >= 0 && given < (int)nargs) {
+                fprintf(stderr, "portod: %s wants %u arguments; try 'portod --help'\n", name, nargs);
+                return 2;
+        }
+        cmd_args = argv + optind + 1;
         if (cmd && cmd->fn == cmd_help)
                 return cmd_help();
         if (cmd && !cmd->fn) {
@@ -552,6 +846,10 @@ int main(int argc, char **argv)
                 }
                 if (open_log() < 0)
                         return 1;
+                sys_stats.worker_start_ms = now_monotonic_ms();
+                if (master_info)
+                        parse_master_info(master_info);
+                system_restore();
                 r = worker_main(lfd, cfd);
         } else
                 r = cmd->fn();

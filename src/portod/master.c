@@ -6,8 +6,13 @@
  * signals into daemon-wide actions:
  *   SIGINT  - stop: the worker stops all containers, then everything exits
  *   SIGTERM - exit, leaving containers running
- *   SIGHUP  - reload (a later version; logged)
- *   SIGUSR1 - reopen the log, also in the worker */
+ *   SIGHUP  - reload: the worker exits leaving containers running and a
+ *             new one is executed from the binary on disk, which restores
+ *             them (records + the exit statuses kept here)
+ *   SIGUSR1 - reopen the log, also in the worker
+ *   SIGUSR2 - upgrade: like reload, but the master re-executes itself
+ *             first, keeping its pid (so its children), the socket, the
+ *             lock and the unacknowledged exit statuses */
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
@@ -15,6 +20,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -24,6 +30,7 @@
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/strutil.h"
+#include "basic/timeutil.h"
 #include "portod.h"
 #include "version.h"
 
@@ -37,7 +44,8 @@ enum master_state { RUNNING, STOPPING, SHUTTING_DOWN };
 
 static struct {
         const struct portod_options *opts;
-        char exe[PATH_MAX];
+        char exe[PATH_MAX];     /* binary of the next worker */
+        char start_exe[PATH_MAX]; /* path the master was started from */
         int listen_fd;
         dev_t sock_dev;
         ino_t sock_ino;
@@ -46,7 +54,11 @@ static struct {
         int chan_fd;
         bool chan_wants_out;
         struct loop_timer *respawn;
+        bool reloading;         /* the worker exits for a reload: replace it at once */
+        bool upgrading;         /* ... and the master re-executes itself before */
+        struct loop_timer *reload_kill; /* SIGKILL a worker that ignores the reload */
         unsigned worker_starts;
+        uint64_t start_ms;      /* monotonic, for GetSystem.master_uptime */
         enum master_state state;
         int control;            /* CHAN_STOP/CHAN_SHUTDOWN to deliver, or 0 */
         bool control_sent;
@@ -56,6 +68,7 @@ static struct {
 } M = { .listen_fd = -1, .lock_fd = -1, .chan_fd = -1 };
 
 static void spawn_worker(void);
+static void upgrade_exec(void);
 
 /* ---- channel to the worker --------------------------------------------- */
 
@@ -181,11 +194,27 @@ static void worker_exited(int status)
         describe_status(status, what, sizeof(what));
         M.worker = 0;
         chan_close();
+        loop_timer_cancel(M.reload_kill);
+        M.reload_kill = NULL;
 
         if (M.state != RUNNING) {
                 log_info("worker %s; master exits", what);
                 M.exit_code = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
                 loop_exit(M.exit_code);
+                return;
+        }
+        if (M.upgrading) {
+                M.reloading = M.upgrading = false;
+                log_info("worker %s; upgrade: master re-executes %s", what, M.exe);
+                upgrade_exec();
+                /* Still here: the exec failed; carry on as we are. */
+                spawn_worker();
+                return;
+        }
+        if (M.reloading) {
+                M.reloading = false;
+                log_info("worker %s; reload: executing %s", what, M.exe);
+                spawn_worker();
                 return;
         }
         if (config->norespawn) {
@@ -202,10 +231,13 @@ static void worker_exited(int status)
 static char **worker_argv(int chan_fd)
 {
         _cleanup_strv_free_ char **argv = NULL;
-        char fds[32];
+        char fds[32], info[64];
 
         snprintf(fds, sizeof(fds), "%d,%d", M.listen_fd, chan_fd);
-        if (strv_push(&argv, M.exe) < 0 || strv_push(&argv, "--worker") < 0 || strv_push(&argv, fds) < 0)
+        /* Counted before the fork: this worker is start number N. */
+        snprintf(info, sizeof(info), "%u,%" PRIu64, M.worker_starts + 1, M.start_ms);
+        if (strv_push(&argv, M.exe) < 0 || strv_push(&argv, "--worker") < 0 || strv_push(&argv, fds) < 0 ||
+            strv_push(&argv, "--master-info") < 0 || strv_push(&argv, info) < 0)
                 return NULL;
         _cleanup_strv_free_ char **opts = options_argv(M.opts);
         if (!opts)
@@ -336,9 +368,64 @@ static void on_sigterm(const struct signalfd_siginfo *si, void *ud _unused_)
                 kill(M.worker, SIGTERM);
 }
 
+/* The binary at the path we were started from, as it is now: a package
+ * update replaces the file (a new inode), the path stays. */
+static int resolve_exe(void)
+{
+        char buf[PATH_MAX];
+        if (!realpath(M.start_exe, buf))
+                return log_error_errno(-errno, "reload: cannot resolve %s: %m", M.start_exe);
+        if (access(buf, X_OK) < 0)
+                return log_error_errno(-errno, "reload: %s is not executable: %m", buf);
+        snprintf(M.exe, sizeof(M.exe), "%s", buf);
+        return 0;
+}
+
+static void reload_kill_fn(void *userdata _unused_)
+{
+        M.reload_kill = NULL;
+        if (!M.worker)
+                return;
+        log_error("reload: worker %d still runs %" PRIu64 " ms after SIGTERM; killing it", (int)M.worker,
+                  infra_config.stop_timeout_ms);
+        kill(M.worker, SIGKILL);
+}
+
+static void start_reload(const struct signalfd_siginfo *si, bool upgrade)
+{
+        const char *what = upgrade ? "upgrade" : "reload";
+        if (M.state != RUNNING) {
+                log_info("%s requested by pid %u: ignored while the daemon exits", what, si->ssi_pid);
+                return;
+        }
+        if (resolve_exe() < 0)
+                return;         /* everything stays as it is */
+        log_info("%s requested by pid %u: next %s from %s", what, si->ssi_pid,
+                 upgrade ? "master and worker" : "worker", M.exe);
+        if (!M.worker) {
+                loop_timer_cancel(M.respawn);
+                M.respawn = NULL;
+                if (upgrade)
+                        upgrade_exec();
+                spawn_worker();
+                return;
+        }
+        M.upgrading = M.upgrading || upgrade;
+        if (M.reloading)
+                return;         /* the worker is already on its way out */
+        M.reloading = true;
+        kill(M.worker, SIGTERM);
+        M.reload_kill = loop_timer_add(infra_config.stop_timeout_ms, reload_kill_fn, NULL);
+}
+
 static void on_sighup(const struct signalfd_siginfo *si, void *ud _unused_)
 {
-        log_warning("SIGHUP from pid %u: reload is not implemented in this version", si->ssi_pid);
+        start_reload(si, false);
+}
+
+static void on_sigusr2(const struct signalfd_siginfo *si, void *ud _unused_)
+{
+        start_reload(si, true);
 }
 
 static void on_sigusr1(const struct signalfd_siginfo *si _unused_, void *ud _unused_)
@@ -457,26 +544,129 @@ static void remove_run_files(void)
         }
 }
 
+/* ---- upgrade: the master re-executes itself ---------------------------- */
+
+struct saved_exit {
+        int32_t pid;
+        int32_t status;
+};
+
+/* The unacknowledged exit statuses, in a memfd the new master reads. */
+static int save_pending(void)
+{
+        _cleanup_close_ int fd = memfd_create("portod-upgrade", 0);
+        if (fd < 0)
+                return -errno;
+        for (size_t i = 0; i < M.n_pending; i++) {
+                struct saved_exit e = { M.pending[i].pid, M.pending[i].status };
+                if (write(fd, &e, sizeof(e)) != (ssize_t)sizeof(e))
+                        return errno ? -errno : -EIO;
+        }
+        if (lseek(fd, 0, SEEK_SET) < 0)
+                return -errno;
+        return TAKE_FD(fd);
+}
+
+static void upgrade_exec(void)
+{
+        _cleanup_strv_free_ char **argv = NULL, **opts = options_argv(M.opts);
+        char env[64];
+
+        int state_fd = save_pending();
+        if (state_fd < 0) {
+                log_error_errno(state_fd, "upgrade: cannot save exit statuses: %m; master stays");
+                return;
+        }
+        if (!opts || strv_push(&argv, M.exe) < 0 || strv_push(&argv, "daemon") < 0) {
+                log_error("upgrade: out of memory; master stays");
+                goto out;
+        }
+        for (char **o = opts; *o; o++)
+                if (strv_push(&argv, *o) < 0)
+                        goto out;
+        snprintf(env, sizeof(env), "%d,%d,%d", M.listen_fd, M.lock_fd, state_fd);
+        if (fcntl(M.listen_fd, F_SETFD, 0) < 0 || fcntl(M.lock_fd, F_SETFD, 0) < 0 ||
+            setenv(PORTOD_UPGRADE_ENV, env, 1) < 0) {
+                log_error_errno(-errno, "upgrade: cannot pass file descriptors: %m; master stays");
+                goto out;
+        }
+        log_info("upgrade: master %d executes %s with %zu pending exit statuses", (int)getpid(), M.exe,
+                 M.n_pending);
+        /* Signals stay blocked across exec: they wait for the new loop. */
+        execv(M.exe, argv);
+        log_error_errno(-errno, "upgrade: cannot execute %s: %m; master stays", M.exe);
+out:
+        (void)unsetenv(PORTOD_UPGRADE_ENV);
+        (void)fcntl(M.listen_fd, F_SETFD, FD_CLOEXEC);
+        (void)fcntl(M.lock_fd, F_SETFD, FD_CLOEXEC);
+        safe_close(state_fd);
+}
+
+static bool fd_valid(int fd)
+{
+        return fd >= 0 && fcntl(fd, F_GETFD) >= 0;
+}
+
+/* The new master after an upgrade: take over what the old one left. */
+static int adopt_upgrade(const char *env)
+{
+        int listen_fd, lock_fd, state_fd;
+        char extra;
+        if (sscanf(env, "%d,%d,%d%c", &listen_fd, &lock_fd, &state_fd, &extra) != 3 || !fd_valid(listen_fd) ||
+            !fd_valid(lock_fd) || !fd_valid(state_fd))
+                return log_error_errno(-EINVAL, "upgrade: bad %s=\"%s\"", PORTOD_UPGRADE_ENV, env);
+        M.listen_fd = listen_fd;
+        M.lock_fd = lock_fd;
+        (void)fcntl(M.listen_fd, F_SETFD, FD_CLOEXEC);
+        (void)fcntl(M.lock_fd, F_SETFD, FD_CLOEXEC);
+        struct stat st;
+        if (stat(config->socket_path, &st) == 0) {
+                M.sock_dev = st.st_dev;
+                M.sock_ino = st.st_ino;
+        }
+        struct saved_exit e;
+        ssize_t n;
+        while ((n = read(state_fd, &e, sizeof(e))) == (ssize_t)sizeof(e))
+                pending_add(e.pid, e.status);
+        if (n != 0)
+                log_error("upgrade: exit statuses after %zu are lost (read: %s)", M.n_pending,
+                          n < 0 ? strerror(errno) : "short record");
+        safe_close(state_fd);
+        log_info("upgrade: master %d adopted socket fd %d and %zu pending exit statuses", (int)getpid(),
+                 M.listen_fd, M.n_pending);
+        return 0;
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 int master_main(const struct portod_options *o)
 {
+        _cleanup_free_ char *running = NULL;   /* before any goto (cleanup) */
         int r;
 
         M.opts = o;
         M.exit_code = 1;
+        M.start_ms = now_monotonic_ms();
         log_set_ident("portod-master");
         ssize_t n = readlink("/proc/self/exe", M.exe, sizeof(M.exe) - 1);
         if (n <= 0)
                 return log_error_errno(-errno, "cannot resolve /proc/self/exe: %m"), 1;
         M.exe[n] = 0;
+        snprintf(M.start_exe, sizeof(M.start_exe), "%s", M.exe);
 
+        const char *upgrade = getenv(PORTOD_UPGRADE_ENV);
+        if (upgrade) {
+                _cleanup_free_ char *env = strdup(upgrade);
+                (void)unsetenv(PORTOD_UPGRADE_ENV);     /* not for workers */
+                if (!env || adopt_upgrade(env) < 0)
+                        return 1;
+                goto adopted;
+        }
         r = mkdir_p(config->run_dir, 0755);
         if (r < 0)
                 return log_error_errno(r, "cannot create run dir %s: %m", config->run_dir), 1;
         if (lock_pid_file() < 0)
                 return 1;
-        _cleanup_free_ char *running = NULL;
         r = portod_probe(config->socket_path, 5000, &running);
         if (r >= 0) {
                 log_error("another portod (version %s) answers on %s; not starting", running,
@@ -488,11 +678,12 @@ int master_main(const struct portod_options *o)
                                    "Stop the daemon behind it or remove the file.", config->socket_path);
                 goto out_unlock;
         }
+adopted:
         if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
                 log_error_errno(-errno, "PR_SET_CHILD_SUBREAPER: %m");
                 goto out_unlock;
         }
-        if (write_pid_file() < 0 || listen_socket() < 0)
+        if (write_pid_file() < 0 || (!upgrade && listen_socket() < 0))
                 goto out_socket;
         write_run_files();
 
@@ -504,7 +695,7 @@ int master_main(const struct portod_options *o)
         signal(SIGPIPE, SIG_IGN);
         if (loop_add_signal(SIGCHLD, on_sigchld, NULL) < 0 || loop_add_signal(SIGINT, on_sigint, NULL) < 0 ||
             loop_add_signal(SIGTERM, on_sigterm, NULL) < 0 || loop_add_signal(SIGHUP, on_sighup, NULL) < 0 ||
-            loop_add_signal(SIGUSR1, on_sigusr1, NULL) < 0) {
+            loop_add_signal(SIGUSR1, on_sigusr1, NULL) < 0 || loop_add_signal(SIGUSR2, on_sigusr2, NULL) < 0) {
                 log_error_errno(-errno, "signals: %m");
                 goto out_loop;
         }

@@ -8,6 +8,7 @@
 #include "basic/log.h"
 #include "basic/timeutil.h"
 #include "portod.h"
+#include "system.h"
 #include "version.h"
 
 #define R false
@@ -84,8 +85,8 @@ static const struct rpc_method methods[] = {
         { "convertPath", R, NULL, "path conversion is not supported by this version yet", { "path" } },
         { "attachProcess", W, NULL, "attaching processes is not supported by this version yet", { "name", "pid" } },
         { "AttachThread", W, NULL, "attaching threads is not supported by this version yet", { "name", "pid" } },
-        { "GetSystem", R, NULL, "system statistics are not supported by this version yet", { NULL } },
-        { "SetSystem", W, NULL, "system switches are not supported by this version yet", { NULL } },
+        { "GetSystem", R, rpc_get_system, NULL, { NULL } },
+        { "SetSystem", W, rpc_set_system, NULL, { NULL } },
 };
 
 /* Reply payloads that stay in failed replies (spec 1.9), if complete. */
@@ -249,7 +250,10 @@ static void finish(struct request *req)
         if (req->err.code != EERROR_SUCCESS)
                 strip_payloads(rsp);
 
-        log_request(rr, now_monotonic_ms() - req->start_ms);
+        uint64_t ms = now_monotonic_ms() - req->start_ms;
+        sys_stats.request_queued--;
+        system_count_request(rr->method ? rr->method->name : NULL, req->err.code, ms);
+        log_request(rr, ms);
 
         if (!client_is_closing(c)) {
                 int r = client_queue_message(c, &rsp->base);
@@ -276,6 +280,7 @@ void rpc_complete(struct request *req)
 
 void rpc_drop(struct request *req)
 {
+        sys_stats.request_queued--;
         log_info("rpc %s[%d]: client gone, reply dropped", req->client->comm, (int)req->client->pid);
 }
 
@@ -323,6 +328,7 @@ int rpc_handle(struct client *c, const uint8_t *buf, size_t len)
                 return -EBADMSG;
         }
         client_attach_request(c, req);
+        sys_stats.request_queued++;
 
         unsigned n, idx;
         count_methods(req->msg, &n, &idx);
@@ -345,6 +351,9 @@ int rpc_handle(struct client *c, const uint8_t *buf, size_t len)
                            rr->field);
         else if (m->write && c->read_only)
                 perror_set(&req->err, EERROR_PERMISSION, -EPERM, "Write access denied");
+        else if (m->write && sys_stats.frozen && !c->superuser)
+                perror_set(&req->err, EERROR_PORTO_FROZEN, -EROFS,
+                           "the daemon is frozen: changes are refused until a super-user unfreezes it");
         else if (!m->handler)
                 perror_set(&req->err, EERROR_NOT_SUPPORTED, -ENOTSUP, "%s: %s", m->name, m->unsupported);
         else if (m->handler(req) == RPC_PARKED)
