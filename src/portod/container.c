@@ -79,6 +79,13 @@ static void ct_set_defaults(struct container *ct)
         ct->respawn_delay_ns = config->respawn_delay_ns;
         ct->aging_time_s = config->aging_time_s;
         ct->virt_mode = VIRT_APP;
+        ct->cpu_period = RES_CPU_PERIOD_DEFAULT;
+        ct->cpu_weight = 1.0;
+        ct->cpu_policy = RES_CPU_POLICY_NORMAL;
+        ct->io_policy = RES_IO_POLICY_NONE;
+        ct->io_weight = 1.0;
+        ct->oom_is_fatal = true;
+        ct->oom_fd = -EBADF;
         ct->user = ct->owner_uid;
         ct->group = ct->owner_gid;
         ct->creation_time_ms = ct->change_time_ms = now_realtime_ms();
@@ -139,13 +146,12 @@ bool ct_is_ancestor(const struct container *anc, const struct container *ct)
 
 unsigned ct_cg_mask(const struct container *ct)
 {
-        unsigned own = (1u << CG_FREEZER) | (1u << CG_MEMORY) | (1u << CG_CPUACCT);
-
         if (ct_is_root(ct))
                 return cg_supported_mask();
-        if (ct->level == 1)
-                return cg_supported_mask();
-        return own & cg_supported_mask();
+        /* while cgroups exist the mask is the one they were made with */
+        if (ct->cg_started)
+                return ct->cg_started;
+        return ct_cg_config_mask(ct);
 }
 
 const char *ct_cg_rel_for(const struct container *ct, int controller)
@@ -312,6 +318,7 @@ void ct_remove_free(struct container *ct)
         free(ct->hostname);
         free(ct->private_value);
         ct_labels_free(ct);
+        ct_resources_free(ct);
         free(ct->start_error);
         free(ct->name);
         free(ct);

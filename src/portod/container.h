@@ -15,6 +15,7 @@
 
 #include <sys/types.h>
 #include "basic/error.h"
+#include "basic/resparse.h"
 #include "basic/strutil.h"
 #include "daemon.h"
 #include "propval.h"
@@ -42,7 +43,7 @@ enum virt_mode {
 
 enum { CT_STDIN, CT_STDOUT, CT_STDERR };
 
-#define PROP_SET_WORDS 2        /* bitmap of explicitly set properties */
+#define PROP_SET_WORDS 4        /* bitmap of explicitly set properties */
 
 /* Bookkeeping of an internal (rotated) stdout/stderr file. Offsets count
  * bytes since the start of the stream. */
@@ -97,6 +98,25 @@ struct container {
         uint64_t respawn_delay_ns;
         uint64_t aging_time_s;
 
+        /* ---- resources (prop_resources.c, ct_resources.c) ---- */
+        uint64_t memory_limit;          /* bytes, 0 = unlimited (level 1: default when unset) */
+        uint64_t thread_limit;          /* 0 = unlimited (level 1: default when unset) */
+        uint64_t cpu_limit;             /* power (ns per s), 0 = unlimited */
+        uint64_t cpu_guarantee;         /* power, 0 = none */
+        uint64_t cpu_period;            /* ns */
+        double cpu_weight;
+        enum res_cpu_policy cpu_policy;
+        struct res_cpuset *cpu_set;     /* NULL = inherit */
+        struct res_io_limits io_limit, io_ops_limit;
+        enum res_io_policy io_policy;
+        double io_weight;
+        int oom_score_adj;              /* -1000..1000 */
+        bool oom_is_fatal;              /* an OOM kill anywhere kills the container */
+        bool pressurize_on_death;       /* tiny soft memory limit while dead */
+        unsigned cg_requested;          /* controllers[name]=true */
+        unsigned cg_disabled;           /* controllers[name]=false */
+        unsigned cg_started;            /* mask the cgroups were created with, 0 = none */
+
         /* ---- runtime ---- */
         pid_t task_pid;                 /* main process while it lives (portoinit with isolate) */
         pid_t cmd_pid;                  /* the command: task_pid, or portoinit's child (root_pid) */
@@ -106,6 +126,10 @@ struct container {
         bool task_isolated;             /* started with portoinit (status file) */
         int exit_status;
         bool oom_killed;
+        int oom_fd;                     /* OOM event fd of the memory cgroup, -1 = none */
+        uint64_t oom_kills_base;        /* oom kill count of the cgroup at start */
+        struct loop_timer *oom_timer;   /* re-check after an OOM event */
+        unsigned oom_rechecks;
         char *start_error;
         struct ct_stream stream[3];
         uint64_t creation_time_ms;      /* realtime */
@@ -207,6 +231,41 @@ char *ct_absolute_name(const struct container *ct);
 int rm_rf(const char *path);
 char *ct_default_cwd(const struct container *ct);
 const char *ct_cwd(const struct container *ct, char *buf, size_t len);
+
+/* ---- ct_resources.c ---- */
+/* Controllers a container with this configuration gets (no runtime state). */
+unsigned ct_cg_config_mask(const struct container *ct);
+/* Write every limit of the configuration into the fresh cgroups. */
+int ct_resources_apply(struct container *ct, struct perror *e);
+/* After the spawn: scheduler policy of the tasks, the OOM watch. */
+void ct_resources_started(struct container *ct);
+/* Watch OOM events of a running container (also a re-attached one). */
+void ct_oom_watch_open(struct container *ct);
+/* Stop watching OOM events (before the memory cgroup goes). */
+void ct_oom_watch_stop(struct container *ct);
+/* Dead: reclaim first from this container if pressurize_on_death. */
+void ct_pressurize(struct container *ct);
+/* Called when the main process died: did the kernel OOM-kill in the cgroup? */
+bool ct_oom_happened(struct container *ct);
+/* Scheduler policy of every task of the container's own freezer cgroup. */
+int ct_apply_cpu_policy(struct container *ct, enum res_cpu_policy p);
+/* ioprio (io_policy, or cpu_policy's nice for "none") of those tasks. */
+int ct_apply_ioprio(struct container *ct, enum res_io_policy p);
+int ct_apply_oom_score_adj(struct container *ct, int adj);
+/* Effective memory_limit/thread_limit: the explicit value or the first-level default. */
+uint64_t ct_memory_limit(const struct container *ct);
+uint64_t ct_memory_limit_default(void);
+#define CT_FIRST_LEVEL_THREAD_LIMIT 10000
+uint64_t ct_thread_limit(const struct container *ct);
+/* Write io_limit (ops=false) or io_ops_limit to the blkio cgroup; entries
+ * of old missing from l are reset first. */
+int ct_apply_io_limits(struct container *ct, const struct res_io_limits *l, bool ops,
+                       const struct res_io_limits *old, struct perror *e);
+/* The disk of an io key (path or disk name); -ENODEV unknown. */
+int ct_io_key_disk(const struct res_io_limit *key, dev_t *ret);
+uint64_t host_memory_total(void);
+unsigned host_ncpus(void);
+void ct_resources_free(struct container *ct);
 
 /* ---- prop_process.c ---- */
 struct spawn_rlimit;

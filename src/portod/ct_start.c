@@ -157,7 +157,10 @@ static int build_argv(const struct container *ct, char **env, char ***ret, struc
 
 static int create_cgroups(struct container *ct, struct perror *e)
 {
-        unsigned mask = ct_cg_mask(ct);
+        /* a respawn keeps the cgroups it has and may need more */
+        unsigned mask = ct->cg_started | ct_cg_config_mask(ct);
+
+        ct->cg_started = mask;
 
         for (int c = 0; c < CG_CONTROLLER_MAX; c++) {
                 int r;
@@ -178,6 +181,7 @@ void ct_cgroups_remove(struct container *ct)
 
         if (ct_is_root(ct))
                 return;
+        ct_oom_watch_stop(ct);
         mask = ct_cg_mask(ct);
         for (int c = 0; c < CG_CONTROLLER_MAX; c++) {
                 int r;
@@ -189,6 +193,7 @@ void ct_cgroups_remove(struct container *ct)
                         log_warning_errno(r, "%s: cannot remove %s cgroup: %m", ct->name,
                                           cg_controller_to_string(c));
         }
+        ct->cg_started = 0;
 }
 
 /* The main process joins the container's cgroup in every controller, or
@@ -504,6 +509,8 @@ int ct_start(struct container *ct, struct request *req, struct perror *e)
         ct_set_state(ct, CT_STARTING);
 
         r = create_cgroups(ct, e);
+        if (r >= 0)
+                r = ct_resources_apply(ct, e);
         if (r >= 0) {
                 ct->is_meta = !ct->command_argv && isempty(ct->command);
                 if (!ct->is_meta)
@@ -517,6 +524,7 @@ int ct_start(struct container *ct, struct request *req, struct perror *e)
         }
         free(ct->start_error);
         ct->start_error = NULL;
+        ct_resources_started(ct);
         log_info("%s: started%s, pid %d", ct->name, ct->is_meta ? " as meta" : "", (int)ct->cmd_pid);
         ct_set_state(ct, ct->is_meta ? CT_META : CT_RUNNING);
         ct_start_children_respawn(ct);

@@ -469,6 +469,10 @@ void ct_died(struct container *ct, int status)
         ct->cmd_pid = 0;
         ct->exit_status = status;
         ct->death_time_ms = now_realtime_ms();
+        /* the OOM event may come after the exit report */
+        if (!ct->oom_killed && (ct->oom_is_fatal || (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)) &&
+            ct_oom_happened(ct))
+                ct->oom_killed = true;
         log_info("%s: main process exited, status %d (exit_code %d)", ct->name, status, ct_exit_code(ct));
         if (!cg_is_empty(CG_FREEZER, ct->name)) {
                 r = cg_kill_all(ct->name, SIGKILL);
@@ -481,6 +485,7 @@ void ct_died(struct container *ct, int status)
                 return;
         }
         ct_set_state(ct, CT_DEAD);
+        ct_pressurize(ct);
         ct_schedule_aging(ct);
 }
 

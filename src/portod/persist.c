@@ -140,6 +140,7 @@ static int serialize(struct container *ct, struct strbuf *b)
         if (r >= 0) r = put_u64(b, "_root_starttime", ct->task_starttime);
         if (r >= 0) r = put_u64(b, "_exit_status", (uint32_t)ct->exit_status);
         if (r >= 0) r = put_u64(b, "_oom_killed", ct->oom_killed);
+        if (r >= 0) r = put_u64(b, "_oom_kills_base", ct->oom_kills_base);
         if (r >= 0) r = put_u64(b, "_is_meta", ct->is_meta);
         if (r >= 0) r = put_u64(b, "_task_isolated", ct->task_isolated);
         if (r >= 0) r = put_escaped(b, "_paused_from", ct_state_to_string(ct->paused_from));
@@ -393,6 +394,7 @@ static void reattach(struct container *ct, const struct record *rec, enum ct_sta
         ct->task_starttime = starttime;
         if (task_alive(ct, pid, starttime)) {
                 log_info("%s: re-attached to pid %d", ct->name, (int)pid);
+                ct_oom_watch_open(ct);
                 return;
         }
         /* gone while no worker ran: the master should tell us its status */
@@ -432,6 +434,7 @@ static int restore_one(const struct record *rec)
         ct->death_time_ms = rec_u64(rec, "_death_time");
         ct->exit_status = (int)(uint32_t)rec_u64(rec, "_exit_status");
         ct->oom_killed = rec_u64(rec, "_oom_killed");
+        ct->oom_kills_base = rec_u64(rec, "_oom_kills_base");
         ct->is_meta = rec_u64(rec, "_is_meta");
         ct->task_isolated = rec_u64(rec, "_task_isolated");
         ct->respawn_count = rec_u64(rec, "_respawn_count");

@@ -29,6 +29,7 @@ int prop_init(void)
                 { prop_process_table, prop_process_count },
                 { prop_state_table, prop_state_count },
                 { prop_resources_table, prop_resources_count },
+                { prop_cpu_io_table, prop_cpu_io_count },
         };
         size_t total = 0, k = 0;
 

@@ -47,6 +47,8 @@ extern struct prop prop_state_table[];
 extern const size_t prop_state_count;
 extern struct prop prop_resources_table[];
 extern const size_t prop_resources_count;
+extern struct prop prop_cpu_io_table[];
+extern const size_t prop_cpu_io_count;
 
 int prop_init(void);
 const struct prop *prop_find(const char *name);
@@ -69,6 +71,23 @@ int prop_set(struct request *req, struct container *ct, const char *property, co
              struct perror *e);
 /* Restore one record line (no permission or state checks). */
 int prop_restore(struct container *ct, const char *name, const char *value, struct perror *e);
+
+/* Resource helpers (prop_resources.c, shared with prop_cpu_io.c). */
+enum cg_feature;
+enum cg_controller;
+/* Failed cgroup read: EERROR_UNKNOWN naming the property. */
+int prop_cg_failed(struct prop_ctx *x, const char *what, int r);
+/* A kernel refusal as the client sees it: -EOPNOTSUPP NotSupported with
+ * cg_feature_reason(f), -EBUSY ResourceNotAvailable, -EINVAL InvalidValue. */
+int prop_cg_refused(struct prop_ctx *x, const char *what, enum cg_feature f, int r);
+int prop_not_supported(struct prop_ctx *x, const char *what, enum cg_feature f);
+/* The container's cgroups exist (it is not stopped or starting). */
+bool prop_cgroups_exist(const struct container *ct);
+/* Live change of a limit of controller c: 1 = write it now, 0 = keep it
+ * for the start, < 0 = refused (no cgroup of its own while running). */
+int prop_live(struct prop_ctx *x, const char *what, enum cg_controller c);
+/* The cgroup the container's tasks use in controller c. */
+const char *prop_rel_for(const struct prop_ctx *x, enum cg_controller c);
 
 /* Helpers for the area files; the value syntaxes are in propval.h. */
 static inline void strbuf_reset(struct strbuf *b)

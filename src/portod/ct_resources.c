@@ -1,0 +1,466 @@
+/* Resource limits of a container applied to its cgroups: which controllers
+ * it gets (manual "CGROUPS"), the limits written at start, the scheduler
+ * policy of its tasks and the OOM watch of its memory cgroup. The property
+ * side (parsing, live changes) is in prop_resources.c. */
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <sys/epoll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+#include "container.h"
+#include "prop.h"
+#include "basic/log.h"
+#include "shared/cgroup.h"
+
+#define GB (UINT64_C(1) << 30)
+
+uint64_t host_memory_total(void)
+{
+        struct sysinfo si;
+
+        if (sysinfo(&si) < 0)
+                return 0;
+        return (uint64_t)si.totalram * si.mem_unit;
+}
+
+unsigned host_ncpus(void)
+{
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        return n > 0 ? (unsigned)n : 1;
+}
+
+#define BIT(c) (1u << (c))
+
+/* Controllers implied by explicitly configured limits (deeper levels). */
+static unsigned implied_mask(const struct container *ct)
+{
+        unsigned m = 0;
+
+        if (ct->cpu_limit || ct->cpu_guarantee || ct->cpu_policy != RES_CPU_POLICY_NORMAL ||
+            ct->cpu_weight != 1.0 || ct->cpu_period != RES_CPU_PERIOD_DEFAULT)
+                m |= BIT(CG_CPU);
+        if (ct->cpu_set)
+                m |= BIT(CG_CPUSET);
+        if (ct->thread_limit)
+                m |= BIT(CG_PIDS);
+        if (ct->io_limit.n || ct->io_ops_limit.n || ct->io_policy != RES_IO_POLICY_NONE || ct->io_weight != 1.0)
+                m |= BIT(CG_BLKIO);
+        return m;
+}
+
+unsigned ct_cg_config_mask(const struct container *ct)
+{
+        unsigned own = BIT(CG_FREEZER) | BIT(CG_MEMORY) | BIT(CG_CPUACCT);
+        unsigned m;
+
+        if (ct_is_root(ct))
+                return cg_supported_mask();
+        m = ct->level == 1 ? cg_supported_mask() : own | implied_mask(ct) | ct->cg_requested;
+        /* the freezer manages the container: never disabled */
+        m &= ~(ct->cg_disabled & ~BIT(CG_FREEZER));
+        return m & cg_supported_mask();
+}
+
+static bool has_own(const struct container *ct, enum cg_controller c)
+{
+        return !ct_is_root(ct) && (ct_cg_mask(ct) & BIT(c));
+}
+
+/* The manual: first-level default max(Total - 2G, Total * 3/4). */
+uint64_t ct_memory_limit_default(void)
+{
+        uint64_t total = host_memory_total();
+        uint64_t a = total > 2 * GB ? total - 2 * GB : 0;
+        return MAX(a, total / 4 * 3);
+}
+
+uint64_t ct_memory_limit(const struct container *ct)
+{
+        if (ct->memory_limit || ct->level != 1 || prop_name_is_set(ct, "memory_limit"))
+                return ct->memory_limit;
+        return ct_memory_limit_default();
+}
+
+uint64_t ct_thread_limit(const struct container *ct)
+{
+        if (ct->thread_limit || ct->level != 1 || prop_name_is_set(ct, "thread_limit"))
+                return ct->thread_limit;
+        return CT_FIRST_LEVEL_THREAD_LIMIT;
+}
+
+static int apply_failed(struct container *ct, const char *what, int r, struct perror *e)
+{
+        return perror_set_errno(e, r == -EOPNOTSUPP ? EERROR_NOT_SUPPORTED : EERROR_UNKNOWN, r,
+                                "%s: cannot apply %s", ct->name, what);
+}
+
+int ct_io_key_disk(const struct res_io_limit *key, dev_t *ret)
+{
+        if (key->type == RES_IO_TARGET_DISK)
+                return cg_io_disk_by_name(key->target, ret);
+        /* "./x" and "." name paths in the container's root: the host's
+         * root until containers get their own */
+        if (key->target[0] == '.')
+                return cg_io_disk_of_path(key->target[1] ? key->target + 1 : "/", ret);
+        return cg_io_disk_of_path(key->target, ret);
+}
+
+static const enum cg_io_dir io_dirs[RES_IO_DIR_MAX] = {
+        [RES_IO_RW] = CG_IO_RW,
+        [RES_IO_READ] = CG_IO_READ,
+        [RES_IO_WRITE] = CG_IO_WRITE,
+};
+
+static int io_write_one(struct container *ct, const struct res_io_limit *l, bool ops, uint64_t value,
+                        struct perror *e)
+{
+        const char *prop = ops ? "io_ops_limit" : "io_limit";
+        dev_t dev;
+        int r;
+
+        if (l->type == RES_IO_TARGET_FS)
+                r = cg_set_io_fs_limit(ct->name, ops, value);
+        else {
+                r = ct_io_key_disk(l, &dev);
+                if (r < 0)
+                        return perror_set_errno(e, EERROR_INVALID_VALUE, r, "%s: \"%s\": no such disk", prop,
+                                                l->target);
+                r = cg_set_io_limit(ct->name, dev, ops, io_dirs[l->dir], value);
+        }
+        if (r == -EOPNOTSUPP)
+                return perror_set(e, EERROR_NOT_SUPPORTED, r, "%s: %s", prop,
+                                  cg_feature_reason(l->type == RES_IO_TARGET_FS ? CG_FEAT_IO_FS_LIMIT
+                                                                                : CG_FEAT_IO_LIMIT));
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "%s: cannot apply \"%s\"", prop, l->key);
+        return 0;
+}
+
+int ct_apply_io_limits(struct container *ct, const struct res_io_limits *l, bool ops,
+                       const struct res_io_limits *old, struct perror *e)
+{
+        int r;
+
+        for (size_t i = 0; old && i < old->n; i++) {
+                bool kept = false;
+                for (size_t j = 0; j < l->n && !kept; j++)
+                        kept = streq(l->v[j].key, old->v[i].key);
+                if (!kept && (r = io_write_one(ct, &old->v[i], ops, 0, e)) < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < l->n; i++)
+                if ((r = io_write_one(ct, &l->v[i], ops, l->v[i].value, e)) < 0)
+                        return r;
+        return 0;
+}
+
+#define OOM_RECHECK_MS 20
+#define OOM_RECHECKS 100
+
+static void oom_recheck(void *userdata);
+
+/* The v1 notification comes when the cgroup hits OOM, before the kill is
+ * counted: look again for a while. */
+static void oom_check(struct container *ct)
+{
+        if (ct->oom_killed)
+                return;
+        if (!ct_oom_happened(ct)) {
+                if (!ct->oom_timer && ct->oom_rechecks < OOM_RECHECKS && ct->oom_fd >= 0) {
+                        ct->oom_rechecks++;
+                        ct->oom_timer = loop_timer_add(OOM_RECHECK_MS, oom_recheck, ct);
+                }
+                return;
+        }
+        /* oom_is_fatal (the default): the whole container goes */
+        if (!ct->oom_is_fatal) {
+                log_info("%s: OOM kill in the memory cgroup (oom_is_fatal=false)", ct->name);
+                return;
+        }
+        log_info("%s: OOM kill in the memory cgroup, killing the container", ct->name);
+        ct->oom_killed = true;
+        if (ct->state == CT_RUNNING || ct->state == CT_META) {
+                int r = cg_kill_all(ct->name, SIGKILL);
+                if (r < 0)
+                        log_warning_errno(r, "%s: cannot kill after OOM: %m", ct->name);
+        }
+}
+
+static void oom_recheck(void *userdata)
+{
+        struct container *ct = userdata;
+
+        ct->oom_timer = NULL;
+        oom_check(ct);
+}
+
+static void oom_event(int fd, uint32_t events _unused_, void *userdata)
+{
+        struct container *ct = userdata;
+
+        cg_memory_oom_event_drain(fd);
+        ct->oom_rechecks = 0;
+        oom_check(ct);
+}
+
+void ct_oom_watch_open(struct container *ct)
+{
+        int fd, r;
+
+        if (ct->oom_fd >= 0 || !has_own(ct, CG_MEMORY) || !cg_has_feature(CG_FEAT_OOM_EVENTS))
+                return;
+        r = cg_memory_oom_event_open(ct->name, &fd);
+        if (r < 0) {
+                log_warning_errno(r, "%s: cannot watch OOM events: %m", ct->name);
+                return;
+        }
+        r = loop_add_io(fd, EPOLLIN, oom_event, ct);
+        if (r < 0) {
+                log_warning_errno(r, "%s: cannot watch OOM events: %m", ct->name);
+                close(fd);
+                return;
+        }
+        ct->oom_fd = fd;
+        /* re-attached: an OOM while no worker watched */
+        if (ct_oom_happened(ct))
+                oom_check(ct);
+}
+
+/* At start: kills from now on count (a respawn keeps the cgroup). */
+static void oom_watch_start(struct container *ct)
+{
+        ct->oom_kills_base = 0;
+        if (has_own(ct, CG_MEMORY) && cg_has_feature(CG_FEAT_OOM_EVENTS))
+                cg_memory_oom_kills(ct->name, &ct->oom_kills_base);
+        ct_oom_watch_open(ct);
+}
+
+void ct_oom_watch_stop(struct container *ct)
+{
+        if (ct->oom_timer) {
+                loop_timer_cancel(ct->oom_timer);
+                ct->oom_timer = NULL;
+        }
+        if (ct->oom_fd < 0)
+                return;
+        loop_del_io(ct->oom_fd);
+        ct->oom_fd = safe_close(ct->oom_fd);
+}
+
+bool ct_oom_happened(struct container *ct)
+{
+        uint64_t n;
+
+        if (!has_own(ct, CG_MEMORY) || cg_memory_oom_kills(ct->name, &n) < 0)
+                return false;
+        return n > ct->oom_kills_base;
+}
+
+static int apply_memory(struct container *ct, struct perror *e)
+{
+        uint64_t limit = ct_memory_limit(ct);
+        int r;
+
+        if (!has_own(ct, CG_MEMORY))
+                return 0;
+        r = cg_set_memory_limit(ct->name, limit);
+        if (r < 0)
+                return apply_failed(ct, "memory_limit", r, e);
+        /* a respawn keeps the cgroup: undo pressurize_on_death */
+        if (cg_has_feature(CG_FEAT_MEMORY_SOFT_LIMIT) && (r = cg_set_memory_soft_limit(ct->name, 0)) < 0)
+                return apply_failed(ct, "pressurize_on_death", r, e);
+        oom_watch_start(ct);
+        return 0;
+}
+
+static int apply_cpu(struct container *ct, struct perror *e)
+{
+        int r;
+
+        if (!has_own(ct, CG_CPU))
+                return 0;
+        r = cg_set_cpu_shares(ct->name, res_cpu_shares(ct->cpu_policy, ct->cpu_weight, ct->cpu_guarantee));
+        if (r < 0 && r != -EOPNOTSUPP)
+                return apply_failed(ct, "cpu_guarantee", r, e);
+        if (ct->cpu_limit || cg_has_feature(CG_FEAT_CPU_LIMIT)) {
+                r = cg_set_cpu_limit(ct->name, ct->cpu_limit, ct->cpu_period);
+                if (r < 0)
+                        return apply_failed(ct, "cpu_limit", r, e);
+        }
+        return 0;
+}
+
+static int apply_cpuset(struct container *ct, struct perror *e)
+{
+        _cleanup_free_ char *list = NULL;
+        int r;
+
+        if (!has_own(ct, CG_CPUSET) || !ct->cpu_set || ct->cpu_set->policy != RES_CPUSET_SET)
+                return 0;
+        list = res_cpumask_format(&ct->cpu_set->cpus);
+        if (!list)
+                return -ENOMEM;
+        r = cg_set_cpuset_cpus(ct->name, list);
+        if (r < 0)
+                return perror_set_errno(e, r == -EINVAL ? EERROR_RESOURCE_NOT_AVAILABLE : EERROR_UNKNOWN, r,
+                                        "%s: cpu_set %s is not available in the parent", ct->name, list);
+        return 0;
+}
+
+static int apply_pids(struct container *ct, struct perror *e)
+{
+        uint64_t limit = ct_thread_limit(ct);
+        int r;
+
+        if (!has_own(ct, CG_PIDS) || (!limit && !prop_name_is_set(ct, "thread_limit")))
+                return 0;
+        r = cg_set_pids_limit(ct->name, limit);
+        return r < 0 ? apply_failed(ct, "thread_limit", r, e) : 0;
+}
+
+static int apply_io(struct container *ct, struct perror *e)
+{
+        int r;
+
+        if (!has_own(ct, CG_BLKIO))
+                return 0;
+        r = ct_apply_io_limits(ct, &ct->io_limit, false, NULL, e);
+        if (r >= 0)
+                r = ct_apply_io_limits(ct, &ct->io_ops_limit, true, NULL, e);
+        /* the weight where the kernel has a knob for it (io_weight refuses
+         * values otherwise; io_policy still sets the ioprio) */
+        if (r >= 0 && cg_has_feature(CG_FEAT_IO_WEIGHT)) {
+                r = cg_set_io_weight(ct->name, res_blkio_weight(ct->io_policy, ct->io_weight));
+                if (r < 0)
+                        return apply_failed(ct, "io_weight", r, e);
+        }
+        return r;
+}
+
+int ct_resources_apply(struct container *ct, struct perror *e)
+{
+        static int (*const steps[])(struct container *, struct perror *) = {
+                apply_memory, apply_cpu, apply_cpuset, apply_pids, apply_io,
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(steps); i++) {
+                int r = steps[i](ct, e);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int ct_apply_cpu_policy(struct container *ct, enum res_cpu_policy p)
+{
+        const struct res_cpu_policy_info *info = res_cpu_policy_info(p);
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        int r;
+
+        if (!info || info->sched_policy < 0)
+                return -EOPNOTSUPP;
+        r = cg_get_pids(CG_FREEZER, ct->name, true, &pids, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                struct sched_param sp = { .sched_priority = info->sched_priority };
+                struct sched_param none = { 0 };
+                int k = sched_setscheduler(pids[i], info->sched_policy, &sp);
+
+                /* With RT group scheduling a cgroup without rt runtime
+                 * refuses SCHED_RR (EPERM): rt then means nice -20 only
+                 * (runtime allotment is not done yet). */
+                if (k < 0 && errno == EPERM && info->sched_policy == SCHED_RR) {
+                        log_debug("%s: no rt runtime for SCHED_RR, using nice %d", ct->name, info->nice);
+                        k = sched_setscheduler(pids[i], SCHED_OTHER, &none);
+                }
+                /* tasks may exit meanwhile: ESRCH is fine */
+                if (k < 0 && errno != ESRCH)
+                        r = -errno;
+                if (setpriority(PRIO_PROCESS, pids[i], info->nice) < 0 && errno != ESRCH)
+                        r = -errno;
+        }
+        return r;
+}
+
+#define IOPRIO_WHO_PROCESS 1
+
+int ct_apply_ioprio(struct container *ct, enum res_io_policy p)
+{
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        int prio = res_io_policy_ioprio(p);
+        int r = cg_get_pids(CG_FREEZER, ct->name, true, &pids, &n);
+
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, pids[i], prio) < 0 && errno != ESRCH)
+                        r = -errno;
+        return r;
+}
+
+int ct_apply_oom_score_adj(struct container *ct, int adj)
+{
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        int r = cg_get_pids(CG_FREEZER, ct->name, false, &pids, &n);
+
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                char path[64], val[16];
+                _cleanup_close_ int fd = -EBADF;
+                snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pids[i]);
+                snprintf(val, sizeof(val), "%d", adj);
+                fd = open(path, O_WRONLY | O_CLOEXEC);
+                if (fd < 0 || write(fd, val, strlen(val)) < 0) {
+                        if (errno != ENOENT && errno != ESRCH)
+                                r = -errno;
+                }
+        }
+        return r;
+}
+
+void ct_resources_started(struct container *ct)
+{
+        int r;
+
+        if (ct->is_meta)
+                return;
+        if (ct->cpu_policy != RES_CPU_POLICY_NORMAL && (r = ct_apply_cpu_policy(ct, ct->cpu_policy)) < 0)
+                log_warning_errno(r, "%s: cannot apply cpu_policy %s: %m", ct->name,
+                                  res_cpu_policy_to_string(ct->cpu_policy));
+        if (ct->io_policy != RES_IO_POLICY_NONE && (r = ct_apply_ioprio(ct, ct->io_policy)) < 0)
+                log_warning_errno(r, "%s: cannot apply io_policy %s: %m", ct->name,
+                                  res_io_policy_to_string(ct->io_policy));
+        if (ct->oom_score_adj && (r = ct_apply_oom_score_adj(ct, ct->oom_score_adj)) < 0)
+                log_warning_errno(r, "%s: cannot apply oom_score_adj: %m", ct->name);
+}
+
+#define PRESSURIZE_SOFT_LIMIT (UINT64_C(1) << 20)
+
+void ct_pressurize(struct container *ct)
+{
+        int r;
+
+        if (!ct->pressurize_on_death || !has_own(ct, CG_MEMORY) || !cg_has_feature(CG_FEAT_MEMORY_SOFT_LIMIT))
+                return;
+        r = cg_set_memory_soft_limit(ct->name, PRESSURIZE_SOFT_LIMIT);
+        if (r < 0)
+                log_warning_errno(r, "%s: cannot apply pressurize_on_death: %m", ct->name);
+}
+
+void ct_resources_free(struct container *ct)
+{
+        ct_oom_watch_stop(ct);
+        free(ct->cpu_set);
+        ct->cpu_set = NULL;
+        res_io_limits_done(&ct->io_limit);
+        res_io_limits_done(&ct->io_ops_limit);
+}
