@@ -383,6 +383,8 @@ int ct_exit_code(const struct container *ct)
 {
         if (ct->oom_killed)
                 return -99;
+        if (ct->exit_status == CT_EXIT_STATUS_LOST)
+                return CT_EXIT_CODE_LOST;
         if (WIFEXITED(ct->exit_status))
                 return WEXITSTATUS(ct->exit_status);
         if (WIFSIGNALED(ct->exit_status))

@@ -170,6 +170,14 @@ static inline pid_t ct_signal_pid(const struct container *ct)
         return ct->cmd_pid > 0 ? ct->cmd_pid : ct->task_pid;
 }
 
+/* exit_status of a container whose main process ended while no master
+ * could reap it (the whole daemon was down, or it had been re-parented away
+ * from a previous master) and no status file tells the real one. No wait(2)
+ * status is ever -1; exit_code reports it as CT_EXIT_CODE_LOST, outside the
+ * ranges of exit codes (0..255), signals (-64..-1) and OOM (-99). */
+#define CT_EXIT_STATUS_LOST (-1)
+#define CT_EXIT_CODE_LOST (-127)
+
 /* ---- container.c: tree, names, states ---- */
 
 int ct_tree_init(void);

@@ -18,14 +18,22 @@
  * not a zombie, started at the recorded time and still in its freezer
  * cgroup. Otherwise its exit status is awaited from the master (which keeps
  * statuses while no worker runs) for RESTORE_STATUS_WAIT_MS; if none comes
- * the container is marked dead with exit_status 9 ("killed"), the
- * conservative guess, and a warning is logged. */
+ * (the master was down too) the status is taken from portoinit's status
+ * file for an isolated container, else it is CT_EXIT_STATUS_LOST, and a
+ * warning is logged. A live main process that is no longer the master's
+ * child is watched with a pidfd (see watch_orphan).
+ *
+ * A record that cannot be read back (no _name/_id, or truncated: every
+ * record ends with "_end=1") or whose container cannot be inserted is moved
+ * to <state_dir>/broken/ with an error in the log; the others are restored. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include "container.h"
 #include "prop.h"
 #include "basic/fileio.h"
@@ -163,7 +171,8 @@ static int serialize(struct container *ct, struct strbuf *b)
                         r = put_escaped(b, p->name, val.s ? val.s : "");
         }
         strbuf_free(&val);
-        return r;
+        /* last line: a record without it was cut short (see load_record) */
+        return r < 0 ? r : put_u64(b, "_end", 1);
 }
 
 static int record_write(const char *path, const char *data, size_t len)
@@ -272,6 +281,7 @@ static uint64_t rec_u64(const struct record *rec, const char *key)
 static int load_record(int dfd, const char *file, struct record *rec)
 {
         _cleanup_free_ char *data = NULL;
+        struct perror e = { 0 };
         char *line, *save = NULL;
         int r;
 
@@ -289,8 +299,10 @@ static int load_record(int dfd, const char *file, struct record *rec)
         }
         rec->name = rec_get(rec, "_name");
         rec->id = rec_u64(rec, "_id");
-        if (!rec->name || !rec->id)
+        if (!rec->name || !rec->id || ct_name_check(rec->name, CT_NAME_MAX_SUPERUSER, &e) < 0)
                 return -EBADMSG;
+        if (!streq_ptr(rec_get(rec, "_end"), "1"))
+                return -ENODATA;        /* truncated */
         rec->level = ct_name_level(rec->name);
         rec->file = strdup(file);
         return rec->file ? 0 : -ENOMEM;
@@ -305,23 +317,77 @@ static int rec_cmp(const void *a, const void *b)
         return strcmp(ra->name, rb->name);
 }
 
-static bool pid_is_zombie(pid_t pid)
+/* State letter and parent of a process from /proc/PID/stat; false if gone. */
+static bool pid_stat(pid_t pid, char *state, pid_t *ppid)
 {
         char path[64], buf[512];
         _cleanup_close_ int fd = -EBADF;
         ssize_t n;
         char *p;
+        int pp;
 
         snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
         fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
-                return true;
+                return false;
         n = read(fd, buf, sizeof(buf) - 1);
         if (n <= 0)
-                return true;
+                return false;
         buf[n] = 0;
         p = strrchr(buf, ')');
-        return !p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X';
+        if (!p || sscanf(p + 1, " %c %d", state, &pp) != 2)
+                return false;
+        *ppid = pp;
+        return true;
+}
+
+static bool pid_is_zombie(pid_t pid)
+{
+        char st;
+        pid_t ppid;
+
+        return !pid_stat(pid, &st, &ppid) || st == 'Z' || st == 'X';
+}
+
+/* ---- orphans: main processes that are not the master's children ----
+ * After the whole daemon (master too) was killed, the running main
+ * processes were re-parented to init: no master will ever reap them and
+ * report their status. A pidfd tells when such a process ends; its status
+ * then comes from portoinit's status file (isolated containers) or is lost
+ * (CT_EXIT_STATUS_LOST). */
+
+static void orphan_exited(int fd, uint32_t events _unused_, void *userdata)
+{
+        pid_t pid = (pid_t)(intptr_t)userdata;
+
+        loop_del_io(fd);
+        close(fd);
+        log_info("pid %d, not a child of the master, has ended", (int)pid);
+        ct_process_exited(pid, CT_EXIT_STATUS_LOST);
+}
+
+static void watch_orphan(struct container *ct, pid_t pid)
+{
+        char st;
+        pid_t ppid;
+        int fd;
+
+        if (!pid_stat(pid, &st, &ppid) || ppid == getppid())
+                return;
+        fd = (int)syscall(SYS_pidfd_open, pid, 0);
+        if (fd < 0) {
+                log_warning_errno(-errno, "%s: pid %d is not the master's child and cannot be watched "
+                                  "(pidfd_open: %m); its exit will go unnoticed", ct->name, (int)pid);
+                return;
+        }
+        if (loop_add_io(fd, EPOLLIN, orphan_exited, (void *)(intptr_t)pid) < 0) {
+                close(fd);
+                log_warning("%s: cannot watch pid %d; its exit will go unnoticed", ct->name, (int)pid);
+                return;
+        }
+        log_info("%s: pid %d was re-parented away from the master (to %d); watching it, its exit "
+                 "status %s", ct->name, (int)pid, (int)ppid,
+                 ct->task_isolated ? "comes from portoinit's status file" : "will be lost");
 }
 
 /* Main process of a restored running container still there? */
@@ -343,10 +409,14 @@ static void status_lost(void *userdata)
         ct->restore_timer = NULL;
         if (!ct->restored_pending)
                 return;
-        ct->restored_pending = false;
-        log_warning("%s: exit status of pid %d was lost across the restart; reporting it as killed (9)",
-                    ct->name, (int)ct->task_pid);
-        ct_died(ct, SIGKILL);
+        log_warning("%s: pid %d ended while no master could reap it; exit status %s", ct->name,
+                    (int)ct->task_pid, ct->task_isolated ? "from portoinit's status file, if any" :
+                    "lost (exit_status -1, exit_code -127)");
+        /* handles the status file, and the STOPPING state */
+        if (!ct_process_exited(ct->task_pid, CT_EXIT_STATUS_LOST)) {
+                ct->restored_pending = false;
+                ct_died(ct, CT_EXIT_STATUS_LOST);
+        }
 }
 
 static void reattach(struct container *ct, const struct record *rec, enum ct_state state)
@@ -382,6 +452,8 @@ static void reattach(struct container *ct, const struct record *rec, enum ct_sta
                 struct perror e = { 0 };
                 ct->state = CT_RUNNING;
                 ct->task_pid = pid;
+                if (task_alive(ct, pid, starttime))
+                        watch_orphan(ct, pid);
                 ct_stop(ct, 0, NULL, &e);
                 return;
         }
@@ -395,6 +467,7 @@ static void reattach(struct container *ct, const struct record *rec, enum ct_sta
         if (task_alive(ct, pid, starttime)) {
                 log_info("%s: re-attached to pid %d", ct->name, (int)pid);
                 ct_oom_watch_open(ct);
+                watch_orphan(ct, pid);
                 return;
         }
         /* gone while no worker ran: the master should tell us its status */
@@ -452,6 +525,25 @@ static int restore_one(const struct record *rec)
         ct->change_time_ms = rec_u64(rec, "_change_time");
         ct_save(ct);
         return 0;
+}
+
+/* A record that cannot be restored goes to <state_dir>/broken/<file>: not
+ * retried at every start, not silently destroyed either (an admin may look
+ * at it, or `portod --discard` the rest). */
+static void move_aside(int dfd, const char *file)
+{
+        _cleanup_free_ char *dir = strdup_printf("%s/broken", config->state_dir);
+        _cleanup_free_ char *to = NULL;
+        int r;
+
+        if (!dir || (r = mkdir_p(dir, 0700)) < 0 ||
+            !(to = strdup_printf("%s/%s", dir, file)) || renameat(dfd, file, AT_FDCWD, to) < 0) {
+                log_error("record %s/%s: cannot move it to %s (%m); removing it", kvs_dir, file,
+                          dir ? dir : "broken/");
+                unlinkat(dfd, file, 0);
+                return;
+        }
+        log_warning("record %s/%s moved to %s", kvs_dir, file, to);
 }
 
 /* --discard: forget the records, kill what they ran, drop their cgroups. */
@@ -514,9 +606,13 @@ int persist_restore(void)
                 }
                 r = load_record(dfd, de->d_name, &rec);
                 if (r < 0) {
-                        log_warning_errno(r, "record %s/%s is unreadable, dropping it: %m", kvs_dir, de->d_name);
+                        log_error("cannot restore container %s from record %s/%s: %s",
+                                  rec.name ? rec.name : "(no valid name)", kvs_dir, de->d_name,
+                                  r == -ENODATA ? "truncated (no _end line)" :
+                                  r == -EBADMSG ? "no valid _name and _id" : strerror(-r));
                         strv_free(rec.keys);
-                        unlinkat(dfd, de->d_name, 0);
+                        free(rec.file);
+                        move_aside(dfd, de->d_name);
                         continue;
                 }
                 nr = realloc(recs, (n + 1) * sizeof(*recs));
@@ -544,7 +640,7 @@ int persist_restore(void)
         } else {
                 for (size_t i = 0; i < n; i++)
                         if (restore_one(&recs[i]) < 0)
-                                unlinkat(dfd, recs[i].file, 0);
+                                move_aside(dfd, recs[i].file);
                 if (n)
                         log_info("restored %zu containers", ct_count());
                 destroy_weak();

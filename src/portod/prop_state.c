@@ -117,9 +117,10 @@ static int get_change_time(struct prop_ctx *x, struct strbuf *out)
 }
 
 struct prop prop_state_table[] = {
-        { "exit_code", "0: success, 1..255: error code, -64..-1: termination signal, -99: OOM",
+        { "exit_code", "0: success, 1..255: error code, -64..-1: termination signal, -99: OOM, "
+          "-127: lost (the main process ended while the whole daemon was down; exit_status is -1)",
           PROP_RO | PROP_DEAD, get_exit_code, NULL, 0 },
-        { "exit_status", "exit status, see wait(2)", PROP_RO | PROP_DEAD, get_exit_status, NULL, 0 },
+        { "exit_status", "exit status, see wait(2); -1 when it was lost (see exit_code)", PROP_RO | PROP_DEAD, get_exit_status, NULL, 0 },
         { "start_error", "last start error", PROP_RO, get_start_error, NULL, 0 },
         { "oom_killed", "true if the container was killed by OOM", PROP_RO | PROP_DEAD, get_oom_killed, NULL, 0 },
         { "core_dumped", "true if the main process dumped core", PROP_RO | PROP_DEAD, get_core_dumped, NULL, 0 },

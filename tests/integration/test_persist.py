@@ -1,0 +1,162 @@
+"""Restore after damage (issue 5): corrupt or truncated container records,
+and a crash of the whole daemon (master and worker killed with SIGKILL).
+
+Each test runs private daemons (test_engine_extra.private)."""
+
+import os
+import signal
+import time
+
+from . import util
+from .test_engine_extra import connect, private, sigterm_master  # noqa: F401 - `private` is a fixture
+from .util import pid_alive, wait_for, wait_state
+
+OK = 0
+LOST_CODE = "-127"      # exit_code when the real status was lost (prop_state.c)
+LOST_STATUS = "-1"      # exit_status then
+
+
+def records(d):
+    kvs = os.path.join(d.state_dir, "kvs")
+    out = {}
+    for f in os.listdir(kvs):
+        with open(os.path.join(kvs, f)) as fh:
+            for line in fh:
+                if line.startswith("_name="):
+                    out[line[6:].rstrip("\n")] = os.path.join(kvs, f)
+    return out
+
+
+def crash(d):
+    """SIGKILL master and worker, as a power-cut of the daemon alone."""
+    worker = d.worker_pid()
+    os.kill(d.proc.pid, signal.SIGKILL)
+    if worker:
+        try:
+            os.kill(worker, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    d.proc.wait(10)
+    d.proc = None
+    if worker:
+        wait_for(lambda: not pid_alive(worker), 10, msg="worker gone")
+
+
+def snap(d, names, props=("state", "root_pid", "start_time[raw]", "stdout")):
+    rsp = util.raw_call(d.socket, "get", name=names, variable=list(props))
+    assert rsp.error == OK, rsp.errorMsg
+    return {ct.name: {kv.variable: kv.value for kv in ct.keyval} for ct in rsp.get.list}
+
+
+# ---------------------------------------------------------------------------
+# Corrupt and truncated records
+
+def test_broken_records_are_moved_aside_and_the_rest_restored(private):
+    d = private()
+    c = connect(d)
+    c.Create("ok-run")
+    c.SetProperty("ok-run", "command", util.sh("echo alive; exec sleep 1000"))
+    c.Start("ok-run")
+    c.Create("ok-stopped")
+    c.SetLabel("ok-stopped", "TEST.k", "v")
+    c.Create("trunc")
+    c.SetProperty("trunc", "command", "true")
+    c.Create("trunc/kid")            # its parent's record is broken: goes too
+    c.Create("garbage")
+    wait_for(lambda: "alive" in c.GetProperty("ok-run", "stdout"), 10, msg="output")
+    pid = int(c.GetProperty("ok-run", "root_pid"))
+    c.disconnect()
+    recs = records(d)
+    sigterm_master(d)                         # leave containers running
+
+    with open(recs["trunc"]) as f:
+        text = f.read()
+    with open(recs["trunc"], "w") as f:
+        f.write(text[:len(text) // 2])       # cut mid-record
+    with open(recs["garbage"], "wb") as f:
+        f.write(os.urandom(300).replace(b"\n", b"x"))
+    with open(os.path.join(d.state_dir, "kvs", "77777"), "w") as f:
+        f.write("")                           # empty
+
+    d.start()
+    c = connect(d)
+    names = c.List()
+    assert "ok-run" in names and "ok-stopped" in names, names
+    assert "trunc" not in names and "trunc/kid" not in names and "garbage" not in names, names
+    assert c.GetProperty("ok-run", "state") == "running"
+    assert int(c.GetProperty("ok-run", "root_pid")) == pid
+    assert c.GetProperty("ok-run", "stdout") == "alive\n"
+    assert c.GetLabel("ok-stopped", "TEST.k") == "v"
+    logs = d.read_logs()
+    assert "cannot restore container trunc from record" in logs and "truncated" in logs, d.log_tail()
+    assert "no valid _name and _id" in logs, d.log_tail()
+    assert "cannot restore trunc/kid" in logs, d.log_tail()
+    broken = os.path.join(d.state_dir, "broken")
+    moved = sorted(os.listdir(broken))
+    expect = sorted(os.path.basename(recs[n]) for n in ("trunc", "trunc/kid", "garbage")) + ["77777"]
+    assert moved == sorted(expect), moved
+    assert not set(moved) & set(os.listdir(os.path.join(d.state_dir, "kvs")))
+    # the names are free again, and a restart does not retry the broken ones
+    c.Create("trunc")
+    c.disconnect()
+    sigterm_master(d)
+    size = len(d.read_logs())
+    d.start()
+    assert "cannot restore" not in d.read_logs()[size:]
+    assert sorted(os.listdir(broken)) == sorted(expect)
+
+
+# ---------------------------------------------------------------------------
+# The whole daemon killed
+
+def test_whole_daemon_crash_keeps_containers(private):
+    d = private()
+    c = connect(d)
+    go = os.path.join(str(d.tmp), "go")
+    wait_go = "while [ ! -e %s ]; do sleep 0.02; done" % go
+    for name, iso in (("run-iso", "true"), ("run-plain", "false"), ("stop-plain", "false")):
+        c.Create(name)
+        c.SetProperty(name, "isolate", iso)
+        c.SetProperty(name, "command", util.sh("echo out-%s; exec sleep 1000" % name))
+        c.Start(name)
+    for name, iso in (("die-iso", "true"), ("die-plain", "false")):
+        c.Create(name)
+        c.SetProperty(name, "isolate", iso)
+        c.SetProperty(name, "command", util.sh("%s; echo bye; exit 5" % wait_go))
+        c.Start(name)
+    running = ["run-iso", "run-plain", "stop-plain"]
+    wait_for(lambda: all(c.GetProperty(n, "stdout") for n in running), 10, msg="output")
+    before = snap(d, running)
+    dying = {n: int(c.GetProperty(n, "root_pid")) for n in ("die-iso", "die-plain")}
+    c.disconnect()
+    time.sleep(1.1)      # a wrongly refreshed start_time would show
+
+    crash(d)
+    open(go, "w").close()                 # they exit while no daemon runs
+    wait_for(lambda: not any(pid_alive(p) for p in dying.values()), 10, msg="exits during the outage")
+    d.start()
+
+    assert snap(d, running) == before
+    c = connect(d)
+    wait_state(c, "die-iso", "dead")
+    wait_state(c, "die-plain", "dead")
+    # portoinit wrote the real status of the isolated one to its status file
+    assert c.GetProperty("die-iso", "exit_code") == "5"
+    assert c.GetProperty("die-iso", "stdout") == "bye\n"
+    # nobody could reap the other one: documented "lost" values
+    assert c.GetProperty("die-plain", "exit_code") == LOST_CODE
+    assert c.GetProperty("die-plain", "exit_status") == LOST_STATUS
+    assert c.GetProperty("die-plain", "stdout") == "bye\n"
+    assert "ended while no master could reap it" in d.read_logs()
+
+    # The survivors are no children of the new master: their end is still seen.
+    os.kill(int(before["run-iso"]["root_pid"]), signal.SIGKILL)
+    os.kill(int(before["run-plain"]["root_pid"]), signal.SIGKILL)
+    wait_state(c, "run-iso", "dead")
+    wait_state(c, "run-plain", "dead")
+    assert c.GetProperty("run-iso", "exit_code") == "-9"
+    assert c.GetProperty("run-plain", "exit_code") == LOST_CODE
+    c.Stop("stop-plain", timeout=10)
+    assert c.GetProperty("stop-plain", "state") == "stopped"
+    assert not pid_alive(int(before["stop-plain"]["root_pid"]))
+    c.disconnect()
