@@ -160,3 +160,59 @@ def test_whole_daemon_crash_keeps_containers(private):
     assert c.GetProperty("stop-plain", "state") == "stopped"
     assert not pid_alive(int(before["stop-plain"]["root_pid"]))
     c.disconnect()
+
+
+# ---------------------------------------------------------------------------
+# 100 running containers through a reload and a worker SIGKILL
+
+def test_hundred_containers_survive_reload_and_worker_kill(private):
+    from .test_engine_extra import kill_worker
+    from .test_system import portod_cmd
+    d = private()
+    c = connect(d)
+    names = ["h%03d" % i for i in range(100)]
+    t0 = time.monotonic()
+    for n in names:
+        c.Create(n)
+        c.SetProperty(n, "command", util.sh("echo hi-%s; exec sleep 1000" % n))
+        c.Start(n)
+    go = [os.path.join(str(d.tmp), "go%d" % i) for i in range(2)]
+    for i in range(2):
+        c.Create("ex%d" % i)
+        c.SetProperty("ex%d" % i, "command",
+                      util.sh("while [ ! -e %s ]; do sleep 0.02; done; exit %d" % (go[i], 40 + i)))
+        c.Start("ex%d" % i)
+    wait_for(lambda: all(v["stdout"] for v in snap(d, names).values()), 20, msg="all output")
+    before = snap(d, names)
+    assert all(v["state"] == "running" for v in before.values())
+    assert time.monotonic() - t0 < 60, "100 starts took %.0fs" % (time.monotonic() - t0)
+    c.disconnect()
+
+    # 1. portod reload, ex0 exits while the worker is stopped before it
+    old = d.worker_pid()
+    os.kill(old, signal.SIGSTOP)
+    open(go[0], "w").close()
+    os.kill(old, signal.SIGCONT)
+    t0 = time.monotonic()
+    r = portod_cmd(d, "reload")
+    assert r.returncode == 0, r.stderr
+    reload_s = time.monotonic() - t0
+    assert d.worker_pid() != old
+    assert snap(d, names) == before
+    assert reload_s < 30, reload_s
+
+    # 2. worker SIGKILL, ex1 exits during the outage
+    def outage():
+        open(go[1], "w").close()
+        time.sleep(0.5)
+    kill_worker(d, outage)
+    after = snap(d, names)
+    assert after == before
+    for n in names[::10]:
+        assert pid_alive(int(after[n]["root_pid"]))
+        assert after[n]["stdout"] == "hi-%s\n" % n
+    c = connect(d)
+    for i in range(2):
+        wait_state(c, "ex%d" % i, "dead")
+        assert c.GetProperty("ex%d" % i, "exit_code") == str(40 + i)
+    c.disconnect()
