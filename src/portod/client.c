@@ -7,6 +7,7 @@
  * and a connection is never freed under a caller's feet: closing is marked
  * and done from the loop (conn_kick), where no engine code is on the stack. */
 #include <grp.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -19,6 +20,7 @@
 #define READ_CHUNK 4096
 #define OUT_KEEP_MAX (1u << 20)  /* keep output buffers up to this when idle */
 #define ACCEPT_RETRY_MS 100
+#define TRIM_DELAY_MS 1000      /* after the last client left */
 
 struct conn {
         struct client c;        /* first: the engine and rpc.c see only this */
@@ -46,6 +48,7 @@ static struct {
         int listen_fd;
         bool accepting;
         struct loop_timer *accept_retry;
+        struct loop_timer *trim;
         struct conn *head;
         size_t n;
         bool have_porto_gid;
@@ -65,6 +68,23 @@ static struct conn *to_conn(struct client *c)
 static void conn_progress(struct conn *cn);
 
 /* ---- lifetime ---------------------------------------------------------- */
+
+/* A burst of clients leaves free memory spread over the heap, where glibc
+ * keeps it (only the top is trimmed by free()). Once every client is gone
+ * for a while, hand it back: a daemon that lives for months should not keep
+ * the RSS of its busiest minute. At most once per TRIM_DELAY_MS. */
+static void trim_fn(void *userdata _unused_)
+{
+        S.trim = NULL;
+        if (S.n == 0)
+                malloc_trim(0);
+}
+
+static void trim_later(void)
+{
+        if (!S.trim)
+                S.trim = loop_timer_add(TRIM_DELAY_MS, trim_fn, NULL);
+}
 
 static void conn_close(struct conn *cn)
 {
@@ -88,6 +108,8 @@ static void conn_close(struct conn *cn)
         free(cn->in);
         free(cn->out);
         free(cn);
+        if (S.n == 0)
+                trim_later();
 }
 
 static void kick_fn(void *userdata)
@@ -599,4 +621,6 @@ void clients_close_all(void)
         clients_stop_accepting();
         while (S.head)
                 conn_close(S.head);
+        loop_timer_cancel(S.trim);
+        S.trim = NULL;
 }
