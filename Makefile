@@ -7,7 +7,7 @@ PYTHON     ?= /usr/bin/python3
 
 DEBS = meson ninja-build pkg-config gcc git \
        protobuf-c-compiler libprotobuf-c-dev protobuf-compiler \
-       libcmocka-dev python3-protobuf python3-pytest busybox-static
+       libcmocka-dev python3-protobuf python3-pytest busybox-static clang
 
 .PHONY: all deps build install start stop test unit asan integration bench python clean
 

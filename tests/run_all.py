@@ -10,7 +10,11 @@ Suites, in order:
      `unit` and `kernel`);
   2. the C unit tests again in an ASan+UBSan build (configured and built
      here if needed);
-  3. pytest over tests/python_unit and tests/integration (those that exist).
+  3. pytest over tests/python_unit and tests/integration (those that exist);
+  4. the libFuzzer target of the request path (tests/fuzz/fuzz_rpc.c) for
+     $PORTO_FUZZ_SECONDS (default 60) from its seed corpus, when clang is
+     installed (new inputs go to a temporary directory, never to the seed
+     corpus; a crash input is left in tests/fuzz/out/).
 
 The last line printed is exactly `N passed, M failed` (plus `, K skipped`
 when something was skipped). The exit status is non-zero when anything
@@ -171,13 +175,41 @@ def pytest_suite(build, python):
 
 
 # ---------------------------------------------------------------------------
+# fuzzing
+
+def fuzz_suite():
+    import shutil
+    import tempfile
+    if not shutil.which("clang"):
+        return Result("fuzz (rpc)", skipped=1, note="clang not installed")
+    fuzz = REPO / "tests" / "fuzz"
+    rc, _ = run_tee(["make", "-C", str(fuzz), "out/fuzz_rpc"])
+    if rc != 0:
+        return Result("fuzz (rpc)", failed=1, note="build of fuzz_rpc failed")
+    seconds = int(os.environ.get("PORTO_FUZZ_SECONDS", "60"))
+    work = tempfile.mkdtemp(prefix="fuzz-rpc-corpus-")
+    try:
+        rc, out = run_tee([str(fuzz / "out" / "fuzz_rpc"), "-max_total_time=%d" % seconds,
+                           "-max_len=4096", "-print_final_stats=1",
+                           "-artifact_prefix=%s/" % (fuzz / "out"), work, str(fuzz / "corpus" / "rpc")],
+                          cwd=str(fuzz))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    m = re.search(r"^Done (\d+) runs", out, re.M)
+    if rc != 0:
+        return Result("fuzz (rpc)", failed=1, note="fuzzer exited %d: see the crash-* input in %s"
+                      % (rc, fuzz / "out"))
+    return Result("fuzz (rpc)", passed=1, note="%s runs in %ds" % (m.group(1) if m else "?", seconds))
+
+
+# ---------------------------------------------------------------------------
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", default="build")
     ap.add_argument("--asan-build", default="build-asan")
     ap.add_argument("--python", default="/usr/bin/python3")
-    ap.add_argument("--skip", action="append", default=[], choices=["meson", "asan", "pytest"],
+    ap.add_argument("--skip", action="append", default=[], choices=["meson", "asan", "pytest", "fuzz"],
                     help="skip a suite (for local iteration)")
     args = ap.parse_args()
     os.chdir(str(REPO))
@@ -186,7 +218,8 @@ def main():
     t0 = time.monotonic()
     steps = [("meson", lambda: meson_suite("unit+kernel", args.build, ["unit", "kernel"])),
              ("asan", lambda: asan_suite(args.asan_build)),
-             ("pytest", lambda: pytest_suite(args.build, args.python))]
+             ("pytest", lambda: pytest_suite(args.build, args.python)),
+             ("fuzz", fuzz_suite)]
     for key, fn in steps:
         if key in args.skip:
             continue
