@@ -1,5 +1,8 @@
 #!/usr/bin/python3
-"""Run the benchmarks against a private portod and print their figures.
+"""Run the benchmarks against a private portod and print their figures:
+porto-bench (bench_ops.c), then reload time with --reload running
+containers and the worker RSS with 0 and --stopped stopped containers
+(daemon_bench.py).
 
     make bench            (or: /usr/bin/python3 bench/run.py --build build)
 
@@ -22,6 +25,10 @@ def main():
     ap.add_argument("--build", default=str(REPO / "build"))
     ap.add_argument("-n", type=int, default=50, help="runs per figure")
     ap.add_argument("-c", type=int, default=1000, help="containers for the multi-get")
+    ap.add_argument("--reload", type=int, default=1000, metavar="N",
+                    help="running containers for the reload figure (0 = skip)")
+    ap.add_argument("--stopped", type=int, default=10000, metavar="M",
+                    help="stopped containers for the RSS figure (0 = skip)")
     args = ap.parse_args()
 
     os.environ["PORTO_BUILD"] = str(Path(args.build).resolve())
@@ -42,6 +49,9 @@ def main():
             problems = daemon.stop() + daemon.leftovers()
             for p in problems:
                 print("bench cleanup: %s" % p, file=sys.stderr)
+    sys.path.insert(0, str(REPO / "bench"))
+    import daemon_bench  # noqa: E402
+    daemon_bench.run(util, args.reload, args.stopped)
     return rc
 
 

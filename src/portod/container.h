@@ -286,6 +286,8 @@ int ct_start(struct container *ct, struct request *req, struct perror *e);
 int ct_build_env(const struct container *ct, char ***ret);
 const char *host_hostname(void);
 uint64_t ct_pid_starttime(pid_t pid);
+/* The process exists and is not a zombie (persist.c). */
+bool ct_pid_running(pid_t pid);
 
 /* ---- ct_stop.c ---- */
 /* Stop the subtree; parks req (may be NULL) until done. Returns 1 if parked. */

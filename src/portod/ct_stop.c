@@ -615,13 +615,35 @@ void ct_destroy(struct container *ct)
 
 /* ---- shutdown ---- */
 
+/* Post-order, so a paused child is thawed before its parent: in the v1
+ * freezer a thawed parent leaves a self-frozen child frozen, and frozen
+ * tasks neither handle SIGTERM nor die. */
 static void stop_all_term(struct container *ct, void *data _unused_)
 {
-        if (ct->task_pid > 0 && ct->state == CT_RUNNING)
+        if (ct_is_root(ct))
+                return;
+        if (ct->state == CT_PAUSED)
+                cg_thaw(ct->name);
+        if (ct->task_pid > 0 && (ct->state == CT_RUNNING || ct->state == CT_PAUSED))
                 kill(ct_signal_pid(ct), SIGTERM);
 }
 
-static bool wait_empty(uint64_t ms)
+/* A container whose main process is gone has no one left to wait for:
+ * what remains in its cgroup (children of a shell killed by SIGTERM, a
+ * dead container's leftovers) is killed now instead of keeping the whole
+ * shutdown waiting for stop_timeout. Meta containers wait for their
+ * children. */
+static void stop_all_reap(struct container *ct, void *data _unused_)
+{
+        if (ct_is_root(ct) || ct->is_meta || ct->state == CT_STOPPED || ct->state == CT_META)
+                return;
+        if (ct->task_pid > 0 && ct_pid_running(ct->task_pid))
+                return;
+        if (!cg_is_empty(CG_FREEZER, ct->name))
+                cg_kill_all(ct->name, SIGKILL);
+}
+
+static bool wait_empty(uint64_t ms, bool reap)
 {
         uint64_t end = now_monotonic_ms() + ms;
 
@@ -629,6 +651,8 @@ static bool wait_empty(uint64_t ms)
                 if (now_monotonic_ms() >= end)
                         return false;
                 usleep(10000);
+                if (reap)
+                        for_subtree_post(ct_root, stop_all_reap, NULL);
         }
         return true;
 }
@@ -638,12 +662,11 @@ void ct_stop_all(void)
         size_t n;
         struct container *const *all;
 
-        for (size_t i = 0; i < ct_root->n_children; i++)
-                cg_thaw(ct_root->children[i]->name);
         for_subtree_post(ct_root, stop_all_term, NULL);
-        if (!wait_empty(config->stop_timeout_ms)) {
+        if (!wait_empty(config->stop_timeout_ms, true)) {
+                log_warning("stop: tasks left after %" PRIu64 " ms, killing them", config->stop_timeout_ms);
                 cg_kill_all("", SIGKILL);
-                if (!wait_empty(KILL_WAIT_MS))
+                if (!wait_empty(KILL_WAIT_MS, false))
                         log_warning("stop: tasks survived SIGKILL");
         }
         all = ct_list_all(&n);

@@ -349,6 +349,11 @@ static bool pid_is_zombie(pid_t pid)
         return !pid_stat(pid, &st, &ppid) || st == 'Z' || st == 'X';
 }
 
+bool ct_pid_running(pid_t pid)
+{
+        return pid > 0 && !pid_is_zombie(pid);
+}
+
 /* ---- orphans: main processes that are not the master's children ----
  * After the whole daemon (master too) was killed, the running main
  * processes were re-parented to init: no master will ever reap them and

@@ -216,3 +216,36 @@ def test_hundred_containers_survive_reload_and_worker_kill(private):
         wait_state(c, "ex%d" % i, "dead")
         assert c.GetProperty("ex%d" % i, "exit_code") == str(40 + i)
     c.disconnect()
+
+
+# ---------------------------------------------------------------------------
+# `portod stop` is bounded by what the containers do, not by stop_timeout
+
+def test_stop_does_not_wait_for_orphans_or_paused_children(private):
+    """Two things used to hold `portod stop` for the whole stop_timeout
+    (30 s): a shell killed by SIGTERM whose child stays in the cgroup, and
+    a paused container below a running one (thawing the parent in the v1
+    freezer leaves a self-frozen child frozen)."""
+    d = private()
+    c = connect(d)
+    c.Create("orphans")
+    c.SetProperty("orphans", "command", util.sh("sleep 1000 & sleep 1000 & wait"))
+    c.Start("orphans")
+    c.Create("outer")
+    c.SetProperty("outer", "command", "sleep 1000")
+    c.Start("outer")
+    c.Create("outer/inner")
+    c.SetProperty("outer/inner", "command", "sleep 1000")
+    c.Start("outer/inner")
+    c.Pause("outer/inner")
+    assert c.GetProperty("outer/inner", "state") == "paused"
+    assert c.GetProperty("outer", "state") == "running"
+    from .test_engine_extra import freezer_pids
+    wait_for(lambda: len(freezer_pids(d.prefix, "orphans")) >= 3, 10, msg="both sleeps started")
+    c.disconnect()
+    t0 = time.monotonic()
+    problems = d.stop(timeout=40)
+    took = time.monotonic() - t0
+    assert not problems, problems
+    print("portod stop took %.2fs" % took)
+    assert took < 15, "portod stop took %.1fs" % took
