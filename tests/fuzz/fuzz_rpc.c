@@ -3,8 +3,10 @@
  * the container engine, without sockets, cgroups or processes.
  *
  * The input is a sequence of frames (varint length + payload), each one a
- * request handled in turn by one super-user client of the host, so that a
- * create can be followed by setProperty/get/list on the same container.
+ * request handled in turn by one client of the host, so that a create can
+ * be followed by setProperty/get/list on the same container. Each input
+ * runs twice: as the super-user, then as an ordinary member of group porto
+ * (uid 65534: the owner and permission checks).
  *
  * The seam (a small fake client layer instead of client.c):
  *   - client_* functions below stand in for client.c: replies are packed
@@ -179,10 +181,12 @@ static void reset_daemon(void)
         }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const uint8_t *data, size_t size, bool super)
 {
         size_t off = 0;
 
+        fc.c.uid = fc.c.gid = super ? 0 : 65534;
+        fc.c.superuser = super;
         for (int i = 0; i < MAX_REQUESTS && off < size && !fc.req; i++) {
                 uint32_t len;
                 size_t hl;
@@ -195,5 +199,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 off += hl + len;
         }
         reset_daemon();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+        run(data, size, true);
+        run(data, size, false);
         return 0;
 }
