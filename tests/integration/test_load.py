@@ -10,7 +10,7 @@ same load (so that one-time allocations - hash tables, arenas, cached
 identities - are in the baseline):
   * the worker's open fds are back to the baseline count;
   * no cgroup of a container is left under the daemon's prefix, and no
-    process runs in them;
+    process runs anywhere under it;
   * the worker's RSS is within 10% of the baseline (the worker gives free
     heap pages back 1 s after its last client left, client.c trim_fn);
   * the worker did not restart and no request failed unexpectedly."""
@@ -36,6 +36,17 @@ def fd_count(pid):
 
 def rss_kb(pid):
     return int(util.proc_status(pid)["VmRSS"].split()[0])
+
+
+def tasks_under(prefix):
+    """Pids in the daemon's cgroup trees (its own root cgroups included)."""
+    pids = set()
+    for _, top in daemon_roots(prefix):
+        for dirpath, _, files in os.walk(top):
+            if "cgroup.procs" in files:
+                with open(os.path.join(dirpath, "cgroup.procs")) as f:
+                    pids.update(int(x) for x in f.read().split())
+    return pids
 
 
 def container_cgroups(prefix):
@@ -127,6 +138,7 @@ def test_fifty_clients(private):
     names = [n for n in util.raw_call(d.socket, "list", mask="***").list.name if n != "/"]
     assert not names, names
     assert not container_cgroups(d.prefix), container_cgroups(d.prefix)[:5]
+    assert not tasks_under(d.prefix), "processes left: %s" % sorted(tasks_under(d.prefix))[:10]
     try:
         wait_for(lambda: rss_kb(worker) <= warm_rss * 1.10, TRIM_WAIT + 5, msg="RSS back")
     except AssertionError:
