@@ -632,13 +632,17 @@ static void stop_all_term(struct container *ct, void *data _unused_)
  * what remains in its cgroup (children of a shell killed by SIGTERM, a
  * dead container's leftovers) is killed now instead of keeping the whole
  * shutdown waiting for stop_timeout. Meta containers wait for their
- * children. */
-static void stop_all_reap(struct container *ct, void *data _unused_)
+ * children. Counts the main processes still in their grace period. */
+static void stop_all_reap(struct container *ct, void *data)
 {
+        size_t *n_alive = data;
+
         if (ct_is_root(ct) || ct->is_meta || ct->state == CT_STOPPED || ct->state == CT_META)
                 return;
-        if (ct->task_pid > 0 && ct_pid_running(ct->task_pid))
+        if (ct->task_pid > 0 && ct_pid_running(ct->task_pid)) {
+                (*n_alive)++;
                 return;
+        }
         if (!cg_is_empty(CG_FREEZER, ct->name))
                 cg_kill_all(ct->name, SIGKILL);
 }
@@ -648,11 +652,19 @@ static bool wait_empty(uint64_t ms, bool reap)
         uint64_t end = now_monotonic_ms() + ms;
 
         while (!cg_is_empty(CG_FREEZER, "")) {
+                size_t n_alive = 0;
+
                 if (now_monotonic_ms() >= end)
                         return false;
                 usleep(10000);
-                if (reap)
-                        for_subtree_post(ct_root, stop_all_reap, NULL);
+                if (!reap)
+                        continue;
+                for_subtree_post(ct_root, stop_all_reap, &n_alive);
+                /* Every main process is gone: what is left belongs to no
+                 * container being stopped (cgroups of records that could
+                 * not be restored, strays). */
+                if (n_alive == 0)
+                        cg_kill_all("", SIGKILL);
         }
         return true;
 }

@@ -551,6 +551,15 @@ static void move_aside(int dfd, const char *file)
         log_warning("record %s/%s moved to %s", kvs_dir, file, to);
 }
 
+/* The processes of a container that is not restored are left alone (not
+ * destroyed on a guess), but the admin must know they run unmanaged. */
+static void warn_unmanaged(const char *name)
+{
+        if (cg_exists(CG_FREEZER, name) && !cg_is_empty(CG_FREEZER, name))
+                log_warning("%s: its cgroups still hold processes; they keep running unmanaged until a "
+                            "container of that name is destroyed or `portod stop`", name);
+}
+
 /* --discard: forget the records, kill what they ran, drop their cgroups. */
 static void discard_one(const struct record *rec)
 {
@@ -615,6 +624,8 @@ int persist_restore(void)
                                   rec.name ? rec.name : "(no valid name)", kvs_dir, de->d_name,
                                   r == -ENODATA ? "truncated (no _end line)" :
                                   r == -EBADMSG ? "no valid _name and _id" : strerror(-r));
+                        if (r == -ENODATA)
+                                warn_unmanaged(rec.name);
                         strv_free(rec.keys);
                         free(rec.file);
                         move_aside(dfd, de->d_name);
@@ -644,8 +655,10 @@ int persist_restore(void)
                         log_info("discarded %zu container records", n);
         } else {
                 for (size_t i = 0; i < n; i++)
-                        if (restore_one(&recs[i]) < 0)
+                        if (restore_one(&recs[i]) < 0) {
+                                warn_unmanaged(recs[i].name);
                                 move_aside(dfd, recs[i].file);
+                        }
                 if (n)
                         log_info("restored %zu containers", ct_count());
                 destroy_weak();

@@ -2,6 +2,7 @@
  * with the listening socket and a SOCK_SEQPACKET channel; it serves
  * clients, receives exit statuses of container processes from the master
  * (acknowledging each), and exits when the master says so or goes away. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <sys/wait.h>
 #include "basic/fileio.h"
 #include "basic/log.h"
+#include "basic/strutil.h"
 #include "portod.h"
 #include "shared/cgroup.h"
 #include "version.h"
@@ -37,10 +39,40 @@ static void chan_send_ack(pid_t pid)
         log_warning_errno(-errno, "cannot acknowledge exit of pid %d to the master: %m", (int)pid);
 }
 
+/* Cgroups below the root that no container owns any more (those of a
+ * record that could not be restored), deepest first. Their tasks were
+ * killed by ct_stop_all(). */
+static void remove_strays(enum cg_controller c, const char *rel)
+{
+        _cleanup_free_ char *path = NULL;
+        DIR *d;
+
+        if (cg_path(c, rel, &path) < 0 || !(d = opendir(path)))
+                return;
+        for (struct dirent *de; (de = readdir(d));) {
+                _cleanup_free_ char *sub = NULL;
+                int r;
+
+                if (de->d_type != DT_DIR || de->d_name[0] == '.')
+                        continue;
+                sub = *rel ? strdup_printf("%s/%s", rel, de->d_name) : strdup(de->d_name);
+                if (!sub)
+                        break;
+                remove_strays(c, sub);
+                r = cg_remove(c, sub);
+                if (r < 0)
+                        log_warning_errno(r, "cannot remove the stray %s cgroup %s: %m",
+                                          cg_controller_to_string(c), sub);
+                else
+                        log_info("removed the stray %s cgroup %s", cg_controller_to_string(c), sub);
+        }
+        closedir(d);
+}
+
 /* `portod stop` leaves nothing behind: the root <own>/<prefix> goes too,
  * in every controller (co-mounted ones share a directory: the second
  * removal finds it gone, which is fine). A cgroup that still holds tasks
- * or cgroups of its own is left and reported. */
+ * is left and reported. */
 static void remove_root_cgroups(void)
 {
         for (int c = 0; c < CG_CONTROLLER_MAX; c++) {
@@ -55,6 +87,7 @@ static void remove_root_cgroups(void)
                                     cg_controller_to_string(c), path ? path : "?");
                         continue;
                 }
+                remove_strays(c, "");
                 r = cg_remove(c, "");
                 if (r < 0)
                         log_warning_errno(r, "cannot remove the %s root cgroup %s: %m",

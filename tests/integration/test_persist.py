@@ -63,16 +63,21 @@ def test_broken_records_are_moved_aside_and_the_rest_restored(private):
     c.SetProperty("trunc", "command", "true")
     c.Create("trunc/kid")            # its parent's record is broken: goes too
     c.Create("garbage")
+    c.Create("trunc-run")
+    c.SetProperty("trunc-run", "command", "sleep 1000")
+    c.Start("trunc-run")
+    run_pid = int(c.GetProperty("trunc-run", "root_pid"))
     wait_for(lambda: "alive" in c.GetProperty("ok-run", "stdout"), 10, msg="output")
     pid = int(c.GetProperty("ok-run", "root_pid"))
     c.disconnect()
     recs = records(d)
     sigterm_master(d)                         # leave containers running
 
-    with open(recs["trunc"]) as f:
-        text = f.read()
-    with open(recs["trunc"], "w") as f:
-        f.write(text[:len(text) // 2])       # cut mid-record
+    for name in ("trunc", "trunc-run"):
+        with open(recs[name]) as f:
+            text = f.read()
+        with open(recs[name], "w") as f:
+            f.write(text[:len(text) // 2])       # cut mid-record
     with open(recs["garbage"], "wb") as f:
         f.write(os.urandom(300).replace(b"\n", b"x"))
     with open(os.path.join(d.state_dir, "kvs", "77777"), "w") as f:
@@ -91,9 +96,12 @@ def test_broken_records_are_moved_aside_and_the_rest_restored(private):
     assert "cannot restore container trunc from record" in logs and "truncated" in logs, d.log_tail()
     assert "no valid _name and _id" in logs, d.log_tail()
     assert "cannot restore trunc/kid" in logs, d.log_tail()
+    # the processes of a lost record are left alone, and said to be unmanaged
+    assert "trunc-run: its cgroups still hold processes" in logs, d.log_tail()
+    assert pid_alive(run_pid)
     broken = os.path.join(d.state_dir, "broken")
     moved = sorted(os.listdir(broken))
-    expect = sorted(os.path.basename(recs[n]) for n in ("trunc", "trunc/kid", "garbage")) + ["77777"]
+    expect = sorted(os.path.basename(recs[n]) for n in ("trunc", "trunc/kid", "garbage", "trunc-run")) + ["77777"]
     assert moved == sorted(expect), moved
     assert not set(moved) & set(os.listdir(os.path.join(d.state_dir, "kvs")))
     # the names are free again, and a restart does not retry the broken ones
@@ -104,6 +112,8 @@ def test_broken_records_are_moved_aside_and_the_rest_restored(private):
     d.start()
     assert "cannot restore" not in d.read_logs()[size:]
     assert sorted(os.listdir(broken)) == sorted(expect)
+    assert not d.stop()                       # `portod stop` ends them too
+    assert not pid_alive(run_pid)
 
 
 # ---------------------------------------------------------------------------
