@@ -235,6 +235,9 @@ const char *ct_cwd(const struct container *ct, char *buf, size_t len);
 /* ---- ct_resources.c ---- */
 /* Controllers a container with this configuration gets (no runtime state). */
 unsigned ct_cg_config_mask(const struct container *ct);
+/* The parent has a cgroup in every controller the container would get
+ * (a running parent cannot get new ones): InvalidState otherwise. */
+int ct_cg_check_parent(const struct container *ct, struct perror *e);
 /* Write every limit of the configuration into the fresh cgroups. */
 int ct_resources_apply(struct container *ct, struct perror *e);
 /* After the spawn: scheduler policy of the tasks, the OOM watch. */
@@ -255,6 +258,12 @@ int ct_apply_oom_score_adj(struct container *ct, int adj);
 /* Effective memory_limit/thread_limit: the explicit value or the first-level default. */
 uint64_t ct_memory_limit(const struct container *ct);
 uint64_t ct_memory_limit_default(void);
+/* The cpu limit the kernel gets: the least cpu_limit of the container and
+ * its ancestors (a child cannot exceed its parent), 0 = none. */
+uint64_t ct_cpu_limit_bound(const struct container *ct);
+/* Rewrite the cpu limits of the live cgroups of the subtree after a
+ * cpu_limit or cpu_period change of ct. */
+int ct_apply_cpu_limit_tree(struct container *ct);
 #define CT_FIRST_LEVEL_THREAD_LIMIT 10000
 uint64_t ct_thread_limit(const struct container *ct);
 /* Write io_limit (ops=false) or io_ops_limit to the blkio cgroup; entries

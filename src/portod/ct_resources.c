@@ -52,17 +52,52 @@ static unsigned implied_mask(const struct container *ct)
         return m;
 }
 
+/* Controllers of the container's own configuration (deeper levels). */
+static unsigned own_config_mask(const struct container *ct)
+{
+        return BIT(CG_FREEZER) | BIT(CG_MEMORY) | BIT(CG_CPUACCT) | implied_mask(ct) | ct->cg_requested;
+}
+
+/* A cgroup needs its parent's in the same hierarchy: what the subtree
+ * below needs, the container needs too. */
+static unsigned subtree_config_mask(const struct container *ct)
+{
+        unsigned m = 0;
+
+        for (size_t i = 0; i < ct->n_children; i++)
+                m |= own_config_mask(ct->children[i]) | subtree_config_mask(ct->children[i]);
+        return m;
+}
+
 unsigned ct_cg_config_mask(const struct container *ct)
 {
-        unsigned own = BIT(CG_FREEZER) | BIT(CG_MEMORY) | BIT(CG_CPUACCT);
         unsigned m;
 
         if (ct_is_root(ct))
                 return cg_supported_mask();
-        m = ct->level == 1 ? cg_supported_mask() : own | implied_mask(ct) | ct->cg_requested;
+        m = ct->level == 1 ? cg_supported_mask() : own_config_mask(ct) | subtree_config_mask(ct);
         /* the freezer manages the container: never disabled */
         m &= ~(ct->cg_disabled & ~BIT(CG_FREEZER));
         return m & cg_supported_mask();
+}
+
+int ct_cg_check_parent(const struct container *ct, struct perror *e)
+{
+        const struct container *p = ct->parent;
+        unsigned missing;
+
+        if (!p || ct_is_root(p))
+                return 0;
+        missing = ct_cg_config_mask(ct) & ~ct_cg_mask(p);
+        for (int c = 0; c < CG_CONTROLLER_MAX; c++)
+                if (missing & BIT(c))
+                        return perror_set(e, EERROR_INVALID_STATE, -EBUSY,
+                                          "%s needs a %s cgroup, which its parent %s lacks (%s): stop the parent "
+                                          "or set controllers[%s]=true on it before its start",
+                                          ct->name, cg_controller_to_string(c), p->name,
+                                          p->cg_disabled & BIT(c) ? "disabled there" : "it started without",
+                                          cg_controller_to_string(c));
+        return 0;
 }
 
 static bool has_own(const struct container *ct, enum cg_controller c)
@@ -277,6 +312,47 @@ static int apply_memory(struct container *ct, struct perror *e)
         return 0;
 }
 
+uint64_t ct_cpu_limit_bound(const struct container *ct)
+{
+        uint64_t bound = 0;
+
+        for (; ct && !ct_is_root(ct); ct = ct->parent)
+                if (ct->cpu_limit && (!bound || ct->cpu_limit < bound))
+                        bound = ct->cpu_limit;
+        return bound;
+}
+
+static bool cpu_cgroup_live(const struct container *ct)
+{
+        return !ct_is_root(ct) && (ct->cg_started & BIT(CG_CPU));
+}
+
+/* One pass over the live cpu cgroups of the subtree: top-down (a raised
+ * bound must reach the parent before the children) or bottom-up (a lowered
+ * one the children first). The first error is kept, the walk goes on. */
+static int cpu_limit_pass(struct container *ct, bool top_down)
+{
+        int r = 0, k;
+
+        if (top_down && cpu_cgroup_live(ct))
+                r = cg_set_cpu_limit(ct->name, ct_cpu_limit_bound(ct), ct->cpu_period);
+        for (size_t i = 0; i < ct->n_children; i++)
+                if ((k = cpu_limit_pass(ct->children[i], top_down)) < 0 && r >= 0)
+                        r = k;
+        if (!top_down && cpu_cgroup_live(ct) &&
+            (k = cg_set_cpu_limit(ct->name, ct_cpu_limit_bound(ct), ct->cpu_period)) < 0 && r >= 0)
+                r = k;
+        return r;
+}
+
+int ct_apply_cpu_limit_tree(struct container *ct)
+{
+        /* v1 refuses a child quota above its parent's (-EINVAL): top-down
+         * settles every raised bound, bottom-up then every lowered one */
+        (void) cpu_limit_pass(ct, true);
+        return cpu_limit_pass(ct, false);
+}
+
 static int apply_cpu(struct container *ct, struct perror *e)
 {
         int r;
@@ -287,7 +363,7 @@ static int apply_cpu(struct container *ct, struct perror *e)
         if (r < 0 && r != -EOPNOTSUPP)
                 return apply_failed(ct, "cpu_guarantee", r, e);
         if (ct->cpu_limit || cg_has_feature(CG_FEAT_CPU_LIMIT)) {
-                r = cg_set_cpu_limit(ct->name, ct->cpu_limit, ct->cpu_period);
+                r = cg_set_cpu_limit(ct->name, ct_cpu_limit_bound(ct), ct->cpu_period);
                 if (r < 0)
                         return apply_failed(ct, "cpu_limit", r, e);
         }

@@ -159,12 +159,13 @@ static int create_cgroups(struct container *ct, struct perror *e)
 {
         /* a respawn keeps the cgroups it has and may need more */
         unsigned mask = ct->cg_started | ct_cg_config_mask(ct);
+        int r = ct_cg_check_parent(ct, e);
 
+        if (r < 0)
+                return r;
         ct->cg_started = mask;
 
         for (int c = 0; c < CG_CONTROLLER_MAX; c++) {
-                int r;
-
                 if (!(mask & (1u << c)))
                         continue;
                 r = cg_create(c, ct_cg_rel(ct));

@@ -30,12 +30,26 @@ static int parse_power(struct prop_ctx *x, const char *name, const char *value, 
         return 0;
 }
 
+/* The new limit and period go to the container's cgroup and, as a bound,
+ * to its descendants'; a refusal restores the old values everywhere. */
 static int write_cpu_limit(struct prop_ctx *x, uint64_t power, uint64_t period)
 {
+        struct container *ct = x->ct;
+        uint64_t old_power = ct->cpu_limit, old_period = ct->cpu_period;
         int r = prop_live(x, "cpu_limit", CG_CPU);
-        if (r > 0 && (r = cg_set_cpu_limit(x->ct->name, power, period)) < 0)
+
+        if (r <= 0)
+                return r;
+        ct->cpu_limit = power;
+        ct->cpu_period = period;
+        r = ct_apply_cpu_limit_tree(ct);
+        if (r < 0) {
+                ct->cpu_limit = old_power;
+                ct->cpu_period = old_period;
+                (void) ct_apply_cpu_limit_tree(ct);
                 return prop_cg_refused(x, "cpu_limit", CG_FEAT_CPU_LIMIT, r);
-        return r;
+        }
+        return 1;
 }
 
 static int write_cpu_shares(struct prop_ctx *x, const char *what, enum res_cpu_policy p, double weight,
