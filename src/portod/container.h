@@ -100,6 +100,7 @@ struct container {
 
         /* ---- resources (prop_resources.c, ct_resources.c) ---- */
         uint64_t memory_limit;          /* bytes, 0 = unlimited (level 1: default when unset) */
+        uint64_t memory_guarantee;      /* bytes, 0 = none; accounted even without a kernel knob */
         uint64_t thread_limit;          /* 0 = unlimited (level 1: default when unset) */
         uint64_t cpu_limit;             /* power (ns per s), 0 = unlimited */
         uint64_t cpu_guarantee;         /* power, 0 = none */
@@ -273,6 +274,17 @@ int ct_apply_io_limits(struct container *ct, const struct res_io_limits *l, bool
 /* The disk of an io key (path or disk name); -ENODEV unknown. */
 int ct_io_key_disk(const struct res_io_limit *key, dev_t *ret);
 uint64_t host_memory_total(void);
+/* memory_guarantee_total: max(memory_guarantee, sum over the children
+ * that are not stopped); the root: the sum over the whole tree. */
+uint64_t ct_memory_guarantee_total(const struct container *ct);
+/* Host memory guarantees may take: total - hugetlb pages - the reserve of
+ * the config (daemon.memory_guarantee_reserve). */
+uint64_t ct_memory_guarantee_available(void);
+/* The overcommit rule for a container that is (about to be) not stopped
+ * with guarantee `want` instead of its own: ResourceNotAvailable when the
+ * tree's total would be above what is available (want 0 always passes:
+ * the manual lets containers without a guarantee start under overcommit). */
+int ct_memory_guarantee_check(struct container *ct, uint64_t want, struct perror *e);
 unsigned host_ncpus(void);
 void ct_resources_free(struct container *ct);
 

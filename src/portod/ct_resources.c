@@ -3,6 +3,7 @@
  * policy of its tasks and the OOM watch of its memory cgroup. The property
  * side (parsing, live changes) is in prop_resources.c. */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
 #include <sys/syscall.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 #include "container.h"
 #include "prop.h"
+#include "basic/fileio.h"
 #include "basic/log.h"
 #include "shared/cgroup.h"
 
@@ -105,12 +107,64 @@ static bool has_own(const struct container *ct, enum cg_controller c)
         return !ct_is_root(ct) && (ct_cg_mask(ct) & BIT(c));
 }
 
-/* The manual: first-level default max(Total - 2G, Total * 3/4). */
+/* The manual: first-level default max(Total - margin, Total * 3/4), the
+ * margin (2G) from the config. */
 uint64_t ct_memory_limit_default(void)
 {
         uint64_t total = host_memory_total();
-        uint64_t a = total > 2 * GB ? total - 2 * GB : 0;
+        uint64_t margin = config->memory_limit_margin;
+        uint64_t a = total > margin ? total - margin : 0;
         return MAX(a, total / 4 * 3);
+}
+
+uint64_t ct_memory_guarantee_total(const struct container *ct)
+{
+        uint64_t sum = 0;
+
+        for (size_t i = 0; i < ct->n_children; i++)
+                if (ct->children[i]->state != CT_STOPPED)
+                        sum += ct_memory_guarantee_total(ct->children[i]);
+        return MAX(ct_is_root(ct) ? 0 : ct->memory_guarantee, sum);
+}
+
+/* Hugetlb pages are not for guarantees: "Hugetlb:" of /proc/meminfo. */
+static uint64_t hugetlb_total(void)
+{
+        _cleanup_free_ char *data = NULL;
+        unsigned long long kb;
+        const char *line;
+
+        if (read_file("/proc/meminfo", 65536, &data, NULL) < 0 || !(line = strstr(data, "\nHugetlb:")))
+                return 0;
+        return sscanf(line, "\nHugetlb: %llu kB", &kb) == 1 ? (uint64_t)kb * 1024 : 0;
+}
+
+uint64_t ct_memory_guarantee_available(void)
+{
+        uint64_t total = host_memory_total(), taken = hugetlb_total() + config->memory_guarantee_reserve;
+        return total > taken ? total - taken : 0;
+}
+
+int ct_memory_guarantee_check(struct container *ct, uint64_t want, struct perror *e)
+{
+        uint64_t old = ct->memory_guarantee, total, avail = ct_memory_guarantee_available();
+        enum ct_state old_state = ct->state;
+
+        if (!want)
+                return 0;
+        /* the tree as it would be: this container counted with want */
+        ct->memory_guarantee = want;
+        if (ct->state == CT_STOPPED)
+                ct->state = CT_STARTING;
+        total = ct_memory_guarantee_total(ct_root);
+        ct->memory_guarantee = old;
+        ct->state = old_state;
+        if (total <= avail)
+                return 0;
+        return perror_set(e, EERROR_RESOURCE_NOT_AVAILABLE, -ENOSPC,
+                          "memory_guarantee: overcommit: %s would bring the guarantees to %" PRIu64
+                          " bytes, %" PRIu64 " are available (host memory - hugetlb - reserve %" PRIu64 ")",
+                          ct->name, total, avail, config->memory_guarantee_reserve);
 }
 
 uint64_t ct_memory_limit(const struct container *ct)
@@ -300,6 +354,9 @@ static int apply_memory(struct container *ct, struct perror *e)
         uint64_t limit = ct_memory_limit(ct);
         int r;
 
+        r = ct_memory_guarantee_check(ct, ct->memory_guarantee, e);
+        if (r < 0)
+                return r;
         if (!has_own(ct, CG_MEMORY))
                 return 0;
         r = cg_set_memory_limit(ct->name, limit);
@@ -308,6 +365,8 @@ static int apply_memory(struct container *ct, struct perror *e)
         /* a respawn keeps the cgroup: undo pressurize_on_death */
         if (cg_has_feature(CG_FEAT_MEMORY_SOFT_LIMIT) && (r = cg_set_memory_soft_limit(ct->name, 0)) < 0)
                 return apply_failed(ct, "pressurize_on_death", r, e);
+        if (cg_has_feature(CG_FEAT_MEMORY_GUARANTEE) && (r = cg_set_memory_guarantee(ct->name, ct->memory_guarantee)) < 0)
+                return apply_failed(ct, "memory_guarantee", r, e);
         oom_watch_start(ct);
         return 0;
 }

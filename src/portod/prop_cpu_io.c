@@ -499,7 +499,8 @@ struct prop prop_cpu_io_table[] = {
         { "cpu_usage_system", "consumed kernel cpu time in nanoseconds", RT, get_cpu_usage_system, NULL, 0 },
         { "cpu_wait", "time waiting for a cpu in nanoseconds (offstream kernel feature)", RT, get_cpu_wait, NULL, 0 },
         { "cpu_throttled", "time throttled by cpu_limit in nanoseconds", RT, get_cpu_throttled, NULL, 0 },
-        { "cpu_limit", "cpu limit: 0..100 (% of the host) or <cores>c; 0 = unlimited; the root shows the cpu count",
+        { "cpu_limit", "cpu limit: 0..100 (% of the host) or <cores>c; 0 = unlimited; the root shows the cpu count; "
+          "the kernel gets the least of it and the parents' (a child cannot exceed its parent)",
           CFG, get_cpu_limit, set_cpu_limit, 0 },
         { "cpu_guarantee", "cpu guarantee: 0..100 (% of the host) or <cores>c; raises cpu shares", CFG,
           get_cpu_guarantee, set_cpu_guarantee, 0 },

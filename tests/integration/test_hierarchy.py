@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from .test_engine_extra import private  # noqa: F401 - fixture
 from .util import make, proc_status, start
 
 SLEEP = "sleep 1000"
@@ -66,3 +67,73 @@ def test_started_parent_lacks_controller(portod):
     c.Start("hpc/a/b")
     assert "pids" in getp(c, "hpc/a", "controllers")
     assert knob(c, "hpc/a/b", "pids", "pids.max") == "100"
+
+
+# --- memory_guarantee --------------------------------------------------------
+
+def host_total():
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def test_memory_guarantee_total_over_the_tree(portod):
+    c = portod.conn()
+    root_before = int(c.GetProperty("/", "memory_guarantee_total"))
+    make(c, "hg", memory_guarantee="64M")
+    make(c, "hg/a", command=SLEEP, memory_guarantee="48M")
+    make(c, "hg/b", command=SLEEP, memory_guarantee="32M")
+    assert getp(c, "hg", "memory_guarantee") == str(64 * M)
+    assert getp(c, "hg", "memory_guarantee_total") == str(64 * M)
+    c.Start("hg/a")
+    c.Start("hg/b")
+    # max(own, sum of the children that are not stopped)
+    assert getp(c, "hg", "memory_guarantee_total") == str(80 * M)
+    assert int(c.GetProperty("/", "memory_guarantee_total")) == root_before + 80 * M
+    c.Stop("hg/b")
+    assert getp(c, "hg", "memory_guarantee_total") == str(64 * M)
+    c.Stop("hg")
+    assert int(c.GetProperty("/", "memory_guarantee_total")) == root_before
+
+
+def test_memory_guarantee_overcommit_refused(portod):
+    c = portod.conn()
+    too_much = host_total()        # above total - reserve whatever the reserve
+    start(c, "hgo", command=SLEEP, memory_guarantee="16M")
+    with pytest.raises(portod.exc.ResourceNotAvailable):
+        c.SetProperty("hgo", "memory_guarantee", str(too_much))
+    assert getp(c, "hgo", "memory_guarantee") == str(16 * M)
+    # lowering is always fine
+    c.SetProperty("hgo", "memory_guarantee", "8M")
+    # a stopped container keeps it; its start is what is refused
+    make(c, "hgo2", command=SLEEP, memory_guarantee=str(too_much))
+    with pytest.raises(portod.exc.ResourceNotAvailable):
+        c.Start("hgo2")
+    assert getp(c, "hgo2", "state") == "stopped"
+    c.SetProperty("hgo2", "memory_guarantee", "0")
+    c.Start("hgo2")
+
+
+def test_memory_guarantee_reserve_from_config(private):
+    from .test_engine_extra import connect
+    total = host_total()
+    d = private("daemon { memory_guarantee_reserve: %d }" % (total - 256 * M))
+    c = connect(d)
+    try:
+        start(c, "r1", command=SLEEP, memory_guarantee="128M")
+        make(c, "r2", command=SLEEP, memory_guarantee="160M")
+        import porto
+        with pytest.raises(porto.exceptions.ResourceNotAvailable):
+            c.Start("r2")
+        c.SetProperty("r2", "memory_guarantee", "64M")
+        c.Start("r2")
+        assert int(c.GetProperty("/", "memory_guarantee_total")) == 192 * M
+    finally:
+        c.disconnect()
+
+
+@pytest.mark.parametrize("bad", ["-1", "x", "1Q", "99999999999999999999999", "1.5.5M"])
+def test_memory_guarantee_bad_values(portod, bad):
+    c = portod.conn()
+    make(c, "hgb", memory_guarantee="1M")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("hgb", "memory_guarantee", bad)
+    assert getp(c, "hgb", "memory_guarantee") == str(M)

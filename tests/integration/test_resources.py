@@ -87,7 +87,7 @@ def test_no_oom_below_limit(portod):
     assert getp(c, "rs-nooom", "exit_code") == "0"
 
 
-@pytest.mark.parametrize("prop,value", [("memory_guarantee", "1G"), ("anon_limit", "1G"),
+@pytest.mark.parametrize("prop,value", [("anon_limit", "1G"),
                                         ("anon_only", "true"), ("dirty_limit", "1M"),
                                         ("recharge_on_pgfault", "true")])
 def test_offstream_memory_not_supported(portod, prop, value):
@@ -645,7 +645,7 @@ def test_pressurize_on_death(portod):
 def test_offstream_totals_not_supported(portod):
     c = portod.conn()
     make(c, "rs-offt")
-    for prop in ("memory_guarantee_total", "anon_limit_total"):
+    for prop in ("anon_limit_total",):
         with pytest.raises(portod.exc.NotSupported):
             c.GetProperty("rs-offt", prop)
 
