@@ -274,6 +274,14 @@ int ct_apply_io_limits(struct container *ct, const struct res_io_limits *l, bool
 /* The disk of an io key (path or disk name); -ENODEV unknown. */
 int ct_io_key_disk(const struct res_io_limit *key, dev_t *ret);
 uint64_t host_memory_total(void);
+/* ---- ct_cpuset.c ---- */
+/* Recompute and write the cpu sets of the live cpuset cgroups around ct:
+ * everything below ct's cpuset parent (after ct started, stopped or changed
+ * cpu_set). ResourceNotAvailable when the reservations do not fit;
+ * nothing is written then. */
+int ct_cpuset_distribute(struct container *ct, struct perror *e);
+/* Cpus of NUMA node N (-ENODEV: no such node). */
+int ct_cpuset_node_cpus(unsigned node, struct res_cpumask *ret);
 /* memory_guarantee_total: max(memory_guarantee, sum over the children
  * that are not stopped); the root: the sum over the whole tree. */
 uint64_t ct_memory_guarantee_total(const struct container *ct);

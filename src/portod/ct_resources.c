@@ -429,21 +429,12 @@ static int apply_cpu(struct container *ct, struct perror *e)
         return 0;
 }
 
+/* Even an inheriting container needs it: its siblings may reserve cpus. */
 static int apply_cpuset(struct container *ct, struct perror *e)
 {
-        _cleanup_free_ char *list = NULL;
-        int r;
-
-        if (!has_own(ct, CG_CPUSET) || !ct->cpu_set || ct->cpu_set->policy != RES_CPUSET_SET)
+        if (!has_own(ct, CG_CPUSET))
                 return 0;
-        list = res_cpumask_format(&ct->cpu_set->cpus);
-        if (!list)
-                return -ENOMEM;
-        r = cg_set_cpuset_cpus(ct->name, list);
-        if (r < 0)
-                return perror_set_errno(e, r == -EINVAL ? EERROR_RESOURCE_NOT_AVAILABLE : EERROR_UNKNOWN, r,
-                                        "%s: cpu_set %s is not available in the parent", ct->name, list);
-        return 0;
+        return ct_cpuset_distribute(ct, e);
 }
 
 static int apply_pids(struct container *ct, struct perror *e)

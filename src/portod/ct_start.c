@@ -195,6 +195,12 @@ void ct_cgroups_remove(struct container *ct)
                                           cg_controller_to_string(c));
         }
         ct->cg_started = 0;
+        /* its reserved cpus go back to the siblings */
+        if (mask & (1u << CG_CPUSET)) {
+                struct perror pe = { 0 };
+                if (ct_cpuset_distribute(ct, &pe) < 0)
+                        log_warning("%s: cannot give back the cpus: %s", ct->name, pe.msg);
+        }
 }
 
 /* The main process joins the container's cgroup in every controller, or

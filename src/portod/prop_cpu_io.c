@@ -202,10 +202,39 @@ static int get_cpu_set(struct prop_ctx *x, struct strbuf *out)
         return s ? strbuf_append(out, s) : -ENOMEM;
 }
 
+/* What can be checked without the tree: the cpus and nodes exist, the
+ * counts fit in the host. */
+static int check_cpu_set(struct prop_ctx *x, const char *value, const struct res_cpuset *cs)
+{
+        struct res_cpumask online, node;
+        _cleanup_free_ char *all = NULL;
+
+        if (cg_get_cpuset_cpus("", true, &all) < 0 || res_cpumask_parse(all, &online) < 0)
+                return 0;       /* the kernel will tell */
+        switch (cs->policy) {
+        case RES_CPUSET_SET:
+                if (!res_cpumask_subset(&cs->cpus, &online))
+                        return pv_invalid(x->e, "cpu_set", value, "names cpus the host does not have");
+                return 0;
+        case RES_CPUSET_NODE:
+                if (ct_cpuset_node_cpus(cs->arg, &node) < 0)
+                        return pv_invalid(x->e, "cpu_set", value, "names a NUMA node the host does not have");
+                return 0;
+        case RES_CPUSET_RESERVE:
+        case RES_CPUSET_THREADS:
+        case RES_CPUSET_CORES:
+                if (cs->arg > res_cpumask_count(&online))
+                        return pv_invalid(x->e, "cpu_set", value, "asks for more cpus than the host has");
+                return 0;
+        default:
+                return 0;
+        }
+}
+
 static int set_cpu_set(struct prop_ctx *x, const char *value)
 {
         _cleanup_free_ struct res_cpuset *cs = malloc(sizeof(*cs));
-        _cleanup_free_ char *list = NULL;
+        _cleanup_free_ struct res_cpuset *old = NULL;
         int r;
 
         if (!cs)
@@ -216,32 +245,21 @@ static int set_cpu_set(struct prop_ctx *x, const char *value)
         if (r < 0)
                 return pv_invalid(x->e, "cpu_set", value, "is not a cpu list (0-3,5), node N, reserve N, threads N "
                                   "or cores N");
-        if (cs->policy != RES_CPUSET_INHERIT && cs->policy != RES_CPUSET_SET)
-                return perror_set(x->e, EERROR_NOT_SUPPORTED, -EOPNOTSUPP,
-                                  "cpu_set: \"%s\": the %s form needs the cpu topology, which portod does not "
-                                  "read yet; use a cpu list", value, res_cpuset_policy_to_string(cs->policy));
-        if (cs->policy == RES_CPUSET_SET) {
-                struct res_cpumask online;
-                _cleanup_free_ char *all = NULL;
-                if (cg_get_cpuset_cpus("", true, &all) >= 0 && res_cpumask_parse(all, &online) >= 0 &&
-                    !res_cpumask_subset(&cs->cpus, &online))
-                        return pv_invalid(x->e, "cpu_set", value, "names cpus the host does not have");
-        }
-        r = cs->policy == RES_CPUSET_SET || x->ct->cpu_set ? prop_live(x, "cpu_set", CG_CPUSET) : 0;
-        if (r > 0) {
-                /* "" makes the cgroup follow the parent again */
-                list = cs->policy == RES_CPUSET_SET ? res_cpumask_format(&cs->cpus) : strdup("");
-                if (!list)
-                        return -ENOMEM;
-                r = cg_set_cpuset_cpus(x->ct->name, list);
-                if (r < 0)
-                        return perror_set_errno(x->e, EERROR_RESOURCE_NOT_AVAILABLE, r,
-                                                "cpu_set: %s is not available (parent's cpus or a child's)", list);
-        }
+        if ((r = check_cpu_set(x, value, cs)) < 0)
+                return r;
+        r = cs->policy != RES_CPUSET_INHERIT || x->ct->cpu_set ? prop_live(x, "cpu_set", CG_CPUSET) : 0;
         if (r < 0)
                 return r;
-        free(x->ct->cpu_set);
+        old = x->ct->cpu_set;
         x->ct->cpu_set = cs->policy == RES_CPUSET_INHERIT ? NULL : TAKE_PTR(cs);
+        /* live: the siblings' sets may change too; a refusal restores all */
+        if (r > 0 && (r = ct_cpuset_distribute(x->ct, x->e)) < 0) {
+                struct perror ignore = { 0 };
+                free(x->ct->cpu_set);
+                x->ct->cpu_set = TAKE_PTR(old);
+                (void) ct_cpuset_distribute(x->ct, &ignore);
+                return r;
+        }
         return x->ct->cpu_set ? 0 : 1;
 }
 
@@ -509,7 +527,9 @@ struct prop prop_cpu_io_table[] = {
         { "cpu_weight", "cpu weight 0.01..100, default 1: multiplies cpu shares", CFG,
           get_cpu_weight, set_cpu_weight, 0 },
         { "cpu_policy", "cpu scheduler policy: normal|high|rt|batch|idle|iso", CFG, get_cpu_policy, set_cpu_policy, 0 },
-        { "cpu_set", "cpu affinity: [N|N-M,]... (node N, reserve N, threads N, cores N: not yet); empty = parent's",
+        { "cpu_set", "cpu affinity: [N|N-M,]... | node N | reserve N (N own cpus and the rest) | threads N (only "
+          "N own cpus) | cores N (N own cores, a thread of each); reserved cpus leave the siblings' sets; empty = "
+          "the parent's unreserved cpus",
           CFG, get_cpu_set, set_cpu_set, 0 },
         { "cpu_set_affinity", "resulting cpu affinity: [N,N-M,]...", RT, get_cpu_set_affinity, NULL, 0 },
         { "io_limit", "io bandwidth limit: <disk>|<path>|fs [r|w]: <bytes/s>;...", CFG, get_io_limit, set_io_limit, 0 },

@@ -137,3 +137,109 @@ def test_memory_guarantee_bad_values(portod, bad):
     with pytest.raises(portod.exc.InvalidValue):
         c.SetProperty("hgb", "memory_guarantee", bad)
     assert getp(c, "hgb", "memory_guarantee") == str(M)
+
+
+# --- cpu_set forms -----------------------------------------------------------
+
+def cpus_of(c, name):
+    pid = int(c.GetProperty(name, "root_pid"))
+    return proc_status(pid)["Cpus_allowed_list"]
+
+
+def cpu_list(s):
+    out = set()
+    for part in s.split(","):
+        if "-" in part:
+            a, b = part.split("-")
+            out |= set(range(int(a), int(b) + 1))
+        elif part:
+            out.add(int(part))
+    return out
+
+
+def all_cpus(c):
+    return cpu_list(getp(c, "/", "cpu_set_affinity"))
+
+
+two_cpus = pytest.mark.skipif(os.cpu_count() < 2, reason="needs 2 cpus")
+
+
+@two_cpus
+@pytest.mark.parametrize("form", ["threads 1", "cores 1"])
+def test_cpu_set_threads_and_cores_take_cpus_from_siblings(portod, form):
+    c = portod.conn()
+    host = all_cpus(c)
+    start(c, "hs-b", command=SLEEP)
+    assert cpu_list(cpus_of(c, "hs-b")) == host
+    start(c, "hs-a", command=SLEEP, cpu_set=form)
+    mine = cpu_list(cpus_of(c, "hs-a"))
+    assert len(mine) == 1 and mine <= host
+    assert cpu_list(getp(c, "hs-a", "cpu_set_affinity")) == mine
+    # the sibling that inherits loses the reserved cpu, live
+    assert cpu_list(cpus_of(c, "hs-b")) == host - mine
+    # and gets it back when the owner stops
+    c.Stop("hs-a")
+    assert cpu_list(cpus_of(c, "hs-b")) == host
+
+
+@two_cpus
+def test_cpu_set_reserve_uses_the_rest(portod):
+    c = portod.conn()
+    host = all_cpus(c)
+    start(c, "hr-b", command=SLEEP)
+    start(c, "hr-a", command=SLEEP, cpu_set="reserve 1")
+    # its own cpu plus everything nobody reserved
+    assert cpu_list(cpus_of(c, "hr-a")) == host
+    assert len(cpu_list(cpus_of(c, "hr-b"))) == len(host) - 1
+    # live change back to inherit gives the cpu back
+    c.SetProperty("hr-a", "cpu_set", "")
+    assert cpu_list(cpus_of(c, "hr-b")) == host
+
+
+@two_cpus
+def test_cpu_set_overcommit_refused_nothing_changed(portod):
+    c = portod.conn()
+    host = all_cpus(c)
+    start(c, "ho-b", command=SLEEP)
+    start(c, "ho-a", command=SLEEP, cpu_set="threads 1")
+    before_a, before_b = cpus_of(c, "ho-a"), cpus_of(c, "ho-b")
+    # all cpus for a would leave none to b
+    with pytest.raises(portod.exc.ResourceNotAvailable):
+        c.SetProperty("ho-a", "cpu_set", "threads %d" % len(host))
+    assert getp(c, "ho-a", "cpu_set") == "threads 1"
+    assert (cpus_of(c, "ho-a"), cpus_of(c, "ho-b")) == (before_a, before_b)
+    # a start that does not fit is refused too
+    make(c, "ho-c", command=SLEEP, cpu_set="threads %d" % len(host))
+    with pytest.raises(portod.exc.ResourceNotAvailable):
+        c.Start("ho-c")
+    assert getp(c, "ho-c", "state") == "stopped"
+    assert (cpus_of(c, "ho-a"), cpus_of(c, "ho-b")) == (before_a, before_b)
+
+
+def test_cpu_set_node(portod):
+    c = portod.conn()
+    host = all_cpus(c)
+    start(c, "hn", command=SLEEP, cpu_set="node 0")
+    assert getp(c, "hn", "cpu_set") == "node 0"
+    node0 = cpu_list(open("/sys/devices/system/node/node0/cpulist").read().strip()) \
+        if os.path.exists("/sys/devices/system/node/node0") else host
+    assert cpu_list(cpus_of(c, "hn")) == node0 & host
+    assert knob(c, "hn", "cpuset", "cpuset.mems") == "0"
+
+
+@two_cpus
+def test_cpu_set_child_within_parent(portod):
+    c = portod.conn()
+    start(c, "hp", command=SLEEP, cpu_set="threads 1")
+    mine = cpu_list(cpus_of(c, "hp"))
+    # an inheriting child gets the parent's set; a list outside it is refused
+    start(c, "hp/in", command=SLEEP, cpu_set="")
+    assert cpu_list(cpus_of(c, "hp/in")) == mine
+    other = sorted(all_cpus(c) - mine)[0]
+    make(c, "hp/out", command=SLEEP, cpu_set=str(other))
+    with pytest.raises(portod.exc.ResourceNotAvailable):
+        c.Start("hp/out")
+    # threads inside the parent's set (hp/in has no cpuset cgroup of its
+    # own: it shares the parent's and keeps it)
+    start(c, "hp/t", command=SLEEP, cpu_set="threads 1")
+    assert cpu_list(cpus_of(c, "hp/t")) == mine
