@@ -323,10 +323,74 @@ static int get_cpu_limit_total(struct prop_ctx *x, struct strbuf *out)
 
 /* ---- io ---- */
 
+/* The key of io_limit[key]: the normalized form ("sda  r" -> "sda r"). */
+static int parse_io_index(struct prop_ctx *x, const char *name, struct res_io_limit *ret)
+{
+        int r = res_parse_io_key(x->index, ret);
+
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return perror_set(x->e, EERROR_INVALID_VALUE, r, "%s[%s]: not \"<disk>|<path>|fs [r|w]\"", name,
+                                  x->index);
+        return 0;
+}
+
+/* io_limit[key]: the value of that key, 0 when it has no limit. */
 static int get_io_limits(struct prop_ctx *x, struct strbuf *out, bool ops)
 {
-        _cleanup_free_ char *s = res_format_io_limits(ops ? &x->ct->io_ops_limit : &x->ct->io_limit);
+        const struct res_io_limits *cur = ops ? &x->ct->io_ops_limit : &x->ct->io_limit;
+        _cleanup_free_ char *s = NULL;
+        struct res_io_limit key = { 0 };
+        uint64_t v = 0;
+        int r;
+
+        if (x->index) {
+                r = parse_io_index(x, ops ? "io_ops_limit" : "io_limit", &key);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0; i < cur->n; i++)
+                        if (streq(cur->v[i].key, key.key))
+                                v = cur->v[i].value;
+                res_io_limit_done(&key);
+                return pv_format_u64(out, v);
+        }
+        s = res_format_io_limits(cur);
         return s ? strbuf_append(out, s) : -ENOMEM;
+}
+
+/* io_limit[key]=value: the current map with that key replaced (0 or ""
+ * removes it). */
+static int io_limits_with_index(struct prop_ctx *x, const char *name, const char *value,
+                                const struct res_io_limits *cur, struct res_io_limits *ret)
+{
+        struct res_io_limit e = { 0 };
+        uint64_t v = 0;
+        int r = parse_io_index(x, name, &e);
+
+        if (r < 0)
+                return r;
+        if (!isempty(value) && (r = pv_parse_size(name, value, UINT64_MAX, &v, x->e)) < 0) {
+                res_io_limit_done(&e);
+                return r;
+        }
+        for (size_t i = 0; i < cur->n; i++) {
+                struct res_io_limit c = cur->v[i];
+                c.key = strdup(c.key);
+                c.target = strdup(c.target);
+                if (!c.key || !c.target || (r = res_io_limits_put(ret, &c)) < 0) {
+                        res_io_limit_done(&c);
+                        res_io_limit_done(&e);
+                        return -ENOMEM;
+                }
+        }
+        if (!v) {
+                (void) res_io_limits_remove(ret, e.key);
+                res_io_limit_done(&e);
+                return 0;
+        }
+        e.value = v;
+        return res_io_limits_put(ret, &e);
 }
 
 static int set_io_limits(struct prop_ctx *x, const char *value, bool ops)
@@ -334,8 +398,10 @@ static int set_io_limits(struct prop_ctx *x, const char *value, bool ops)
         const char *name = ops ? "io_ops_limit" : "io_limit";
         struct res_io_limits *cur = ops ? &x->ct->io_ops_limit : &x->ct->io_limit;
         _cleanup_io_limits_ struct res_io_limits l = { 0 };
-        int r = res_parse_io_limits(value, &l);
+        int r = x->index ? io_limits_with_index(x, name, value, cur, &l) : res_parse_io_limits(value, &l);
 
+        if (r < 0 && x->index)
+                return r;
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
@@ -532,9 +598,10 @@ struct prop prop_cpu_io_table[] = {
           "the parent's unreserved cpus",
           CFG, get_cpu_set, set_cpu_set, 0 },
         { "cpu_set_affinity", "resulting cpu affinity: [N,N-M,]...", RT, get_cpu_set_affinity, NULL, 0 },
-        { "io_limit", "io bandwidth limit: <disk>|<path>|fs [r|w]: <bytes/s>;...", CFG, get_io_limit, set_io_limit, 0 },
-        { "io_ops_limit", "io operations limit: <disk>|<path>|fs [r|w]: <iops>;...", CFG,
-          get_io_ops_limit, set_io_ops_limit, 0 },
+        { "io_limit", "io bandwidth limit: <disk>|<path>|fs [r|w]: <bytes/s>;...; io_limit[<key>] one key (0 = none)",
+          CFG | PROP_INDEXED, get_io_limit, set_io_limit, 0 },
+        { "io_ops_limit", "io operations limit: <disk>|<path>|fs [r|w]: <iops>;...; io_ops_limit[<key>] one key",
+          CFG | PROP_INDEXED, get_io_ops_limit, set_io_ops_limit, 0 },
         { "io_read", "bytes read from disks: <disk>: <bytes>;... hw: total; io_read[disk|path|hw]",
           RT | PROP_INDEXED, get_io_read, NULL, 0 },
         { "io_write", "bytes written to disks: <disk>: <bytes>;... hw: total; io_write[disk|path|hw]",

@@ -243,3 +243,67 @@ def test_cpu_set_child_within_parent(portod):
     # own: it shares the parent's and keeps it)
     start(c, "hp/t", command=SLEEP, cpu_set="threads 1")
     assert cpu_list(cpus_of(c, "hp/t")) == mine
+
+
+# --- io_limit[key], io_ops_limit[key] ----------------------------------------
+
+def test_io_limit_indexed(portod):
+    from .test_resources import root_disk
+    disk, devno = root_disk()
+    c = portod.conn()
+    start(c, "hio", command=SLEEP, io_limit="%s r: 10M" % disk)
+    assert getp(c, "hio", "io_limit[%s r]" % disk) == str(10 * M)
+    assert getp(c, "hio", "io_limit[%s  r]" % disk) == str(10 * M)    # normalized key
+    assert getp(c, "hio", "io_limit[%s w]" % disk) == "0"
+    c.SetProperty("hio", "io_limit[%s w]" % disk, "5M")
+    assert getp(c, "hio", "io_limit") == "%s r: %d; %s w: %d" % (disk, 10 * M, disk, 5 * M)
+    assert knob(c, "hio", "blkio", "blkio.throttle.write_bps_device") == "%s %d" % (devno, 5 * M)
+    assert knob(c, "hio", "blkio", "blkio.throttle.read_bps_device") == "%s %d" % (devno, 10 * M)
+    c.SetProperty("hio", "io_limit[%s r]" % disk, "0")
+    assert getp(c, "hio", "io_limit") == "%s w: %d" % (disk, 5 * M)
+    assert knob(c, "hio", "blkio", "blkio.throttle.read_bps_device") == ""
+    c.SetProperty("hio", "io_ops_limit[%s]" % disk, "200")
+    assert getp(c, "hio", "io_ops_limit[%s]" % disk) == "200"
+    assert knob(c, "hio", "blkio", "blkio.throttle.write_iops_device") == "%s 200" % devno
+    for key, value in (("nosuchdisk", "1M"), ("%s q" % disk, "1M"), (disk, "-1"), (disk, "1Q")):
+        with pytest.raises(portod.exc.InvalidValue):
+            c.SetProperty("hio", "io_limit[%s]" % key, value)
+    assert getp(c, "hio", "io_limit") == "%s w: %d" % (disk, 5 * M)
+    with pytest.raises(portod.exc.InvalidValue):
+        c.GetProperty("hio", "io_limit[%s q]" % disk)
+
+
+# --- raw knobs, cgroups[name], controllers[name] -----------------------------
+
+def test_raw_knob_properties(portod):
+    c = portod.conn()
+    start(c, "hk", command=SLEEP, cpu_limit="1c")
+    assert "total_rss" in c.GetProperty("hk", "memory.stat") or "rss" in c.GetProperty("hk", "memory.stat")
+    assert int(c.GetProperty("hk", "cpu.cfs_quota_us")) == int(knob(c, "hk", "cpu", "cpu.cfs_period_us"))
+    assert int(c.GetProperty("hk", "pids.current")) >= 1
+    assert c.GetProperty("hk", "root_pid") in c.GetProperty("hk", "cgroup.procs").split()
+    # a child without a cpu cgroup of its own reads its parent's
+    start(c, "hk/ch", command=SLEEP)
+    assert c.GetProperty("hk/ch", "cpu.cfs_quota_us") == c.GetProperty("hk", "cpu.cfs_quota_us")
+    for bad in ("memory.nosuch", "nosuchctl.stat", "memory.../memory.stat", "memory./etc/passwd",
+                "memory.stat/../x"):
+        with pytest.raises(portod.exc.InvalidProperty):
+            c.GetProperty("hk", bad)
+    make(c, "hk2")
+    with pytest.raises(portod.exc.InvalidState):
+        c.GetProperty("hk2", "memory.stat")
+
+
+def test_cgroups_and_controllers_indexed(portod):
+    c = portod.conn()
+    start(c, "hcg", command=SLEEP)
+    path = c.GetProperty("hcg", "cgroups[memory]")
+    assert path.endswith("/hcg")
+    assert "memory: " + path in c.GetProperty("hcg", "cgroups")
+    assert getp(c, "hcg", "controllers[memory]") == "true"
+    make(c, "hcg/a")
+    assert getp(c, "hcg/a", "controllers[cpu]") == "false"
+    with pytest.raises(portod.exc.InvalidValue):
+        c.GetProperty("hcg", "cgroups[nosuch]")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.GetProperty("hcg", "controllers[nosuch]")
