@@ -310,12 +310,23 @@ static bool rel_valid(const char *rel)
         }
 }
 
+/* v2 "no internal processes": controllers cannot be enabled for the
+ * children of a (non-root) cgroup that holds processes, so the daemon's
+ * processes move from its own cgroup into this leaf beside the containers'
+ * root. A later cg_init (worker, restart) finds itself in the leaf and
+ * takes its parent as the own cgroup again. */
+#define V2_LEAF "portod-leaf"
+
 static int hierarchy_set_root(struct hierarchy *h, const char *prefix)
 {
         const char *below = h->own;
 
         if (!h->own)
                 return -ENOENT;
+        if (cg.v2 && endswith(h->own, "/" V2_LEAF)) {
+                size_t n = strlen(h->own) - strlen("/" V2_LEAF);
+                h->own[n ? n : 1] = 0;
+        }
         /* The mount may show only a subtree of the hierarchy (a container's
          * view): our cgroup must be inside it. */
         if (!streq(h->mount_root, "/")) {
@@ -345,15 +356,17 @@ static bool word_in_file(const char *path, const char *word)
 }
 
 /* v2: let the children of dir have every controller we use that dir has.
- * Fails (EBUSY) where dir itself holds processes; the children then simply
- * lack those controllers, which cg_supported()/knob writes reveal. */
-static void v2_enable_subtree(const char *dir)
+ * Fails (EBUSY) where dir itself holds processes (the return value says
+ * so); the children then lack those controllers, which cg_supported()/knob
+ * writes reveal. */
+static bool v2_enable_subtree(const char *dir)
 {
         _cleanup_free_ char *avail = path_join3(dir, "cgroup.controllers", NULL);
         _cleanup_free_ char *subtree = path_join3(dir, "cgroup.subtree_control", NULL);
+        bool busy = false;
 
         if (!avail || !subtree)
-                return;
+                return false;
         for (unsigned i = 0; i < CG_CONTROLLER_MAX; i++) {
                 const char *name = controllers[i].v2_name;
                 char buf[32];
@@ -365,7 +378,41 @@ static void v2_enable_subtree(const char *dir)
                 r = write_file(subtree, buf);
                 if (r < 0)
                         log_debug_errno(r, "cgroup: cannot enable %s in %s: %m", name, dir);
+                busy |= r == -EBUSY;
         }
+        return busy;
+}
+
+/* Move every process of dir into dir/V2_LEAF (see V2_LEAF). A few rounds:
+ * processes may fork meanwhile. */
+static int v2_leaf_move(const char *dir)
+{
+        _cleanup_free_ char *leaf = path_join3(dir, V2_LEAF, NULL);
+        _cleanup_free_ char *from = path_join3(dir, "cgroup.procs", NULL);
+        _cleanup_free_ char *to = path_join3(dir, V2_LEAF "/cgroup.procs", NULL);
+
+        if (!leaf || !from || !to)
+                return -ENOMEM;
+        if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        for (int round = 0; round < 5; round++) {
+                _cleanup_free_ char *procs = NULL;
+                char *save = NULL;
+                bool moved = false;
+                int r = read_file(from, 1 << 20, &procs, NULL);
+
+                if (r < 0)
+                        return r;
+                for (char *t = strtok_r(procs, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+                        r = write_file(to, t);
+                        if (r < 0 && r != -ESRCH)
+                                return r;
+                        moved = true;
+                }
+                if (!moved)
+                        return 0;
+        }
+        return -EBUSY;
 }
 
 /* v1 cpuset: a new cgroup has empty cpus/mems and refuses tasks until they
@@ -418,7 +465,14 @@ static int create_root(struct hierarchy *h, const char *prefix)
                         char *slash = strrchr(p, '/');
 
                         *slash = 0;
-                        v2_enable_subtree(p);
+                        /* only our own cgroup can hold processes here */
+                        if (v2_enable_subtree(p) && (size_t) (slash - p) == base - 1) {
+                                int r = v2_leaf_move(p);
+                                if (r < 0)
+                                        log_debug_errno(r, "cgroup: cannot move out of %s: %m", p);
+                                else
+                                        (void) v2_enable_subtree(p);
+                        }
                         *slash = '/';
                 }
                 if (mkdir(p, 0755) < 0 && errno != EEXIST)
