@@ -307,3 +307,80 @@ def test_cgroups_and_controllers_indexed(portod):
         c.GetProperty("hcg", "cgroups[nosuch]")
     with pytest.raises(portod.exc.InvalidValue):
         c.GetProperty("hcg", "controllers[nosuch]")
+
+
+# --- bad values: every resource property, nothing changed --------------------
+
+BIG = "99999999999999999999999"
+BAD_VALUES = [
+    ("memory_limit", "64M", ["-1", "x", "10Q", BIG, "1.5.5M", "64 M M"]),
+    ("memory_guarantee", "1M", ["-1", "x", "10Q", BIG]),
+    ("thread_limit", "500", ["-1", "x", "1.5", BIG, "10K0"]),
+    ("cpu_limit", "0.5c", ["-1", "x", "101", "1.5x", BIG, "-0.5c", "%dc" % (os.cpu_count() + 1)]),
+    ("cpu_guarantee", "0.5c", ["-1", "x", "101", "1.5x", BIG]),
+    ("cpu_period", "50000000", ["0", "-1", "2s", "x", BIG, "10q"]),
+    ("cpu_weight", "2", ["0", "-1", "101", "x", BIG]),
+    ("cpu_policy", "batch", ["fast", "RT", "normal2", "-1"]),
+    ("cpu_set", "0", ["abc", "-1", "3-1", "99999", "node -1", "threads 0", "threads 99999", "bogus 1"]),
+    ("io_policy", "batch", ["fast", "none2", "-1", "RT"]),
+    ("oom_score_adj", "100", ["-1001", "1001", "x", BIG, "1.5"]),
+    ("oom_is_fatal", "false", ["maybe", "2", "-1"]),
+    ("pressurize_on_death", "false", ["maybe", "2"]),
+    ("io_limit", None, ["nosuchdisk: 1M", "/: -1", "/: 1Q", "/ q: 1M", "/nonexistent: 1M", "/: " + BIG]),
+    ("io_ops_limit", None, ["nosuchdisk: 100", "/: -1", "/: x", "/ q: 1"]),
+]
+
+
+@pytest.mark.parametrize("prop,good,bad", [(p, g, b) for p, g, bs in BAD_VALUES for b in bs])
+def test_bad_values_change_nothing(portod, prop, good, bad):
+    c = portod.conn()
+    start(c, "hbad", command=SLEEP)
+    if good is not None:
+        c.SetProperty("hbad", prop, good)
+    before = str(c.GetProperty("hbad", prop))
+    mem = knob(c, "hbad", "memory", "memory.limit_in_bytes")
+    cpu = (knob(c, "hbad", "cpu", "cpu.cfs_quota_us"), knob(c, "hbad", "cpu", "cpu.shares"))
+    cpus = knob(c, "hbad", "cpuset", "cpuset.cpus")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("hbad", prop, bad)
+    assert str(c.GetProperty("hbad", prop)) == before
+    assert knob(c, "hbad", "memory", "memory.limit_in_bytes") == mem
+    assert (knob(c, "hbad", "cpu", "cpu.cfs_quota_us"), knob(c, "hbad", "cpu", "cpu.shares")) == cpu
+    assert knob(c, "hbad", "cpuset", "cpuset.cpus") == cpus
+
+
+# --- statistics: pause stops them, work makes them grow ----------------------
+
+BUSY = "/bin/sh -c 'while :; do :; done'"
+
+
+def test_pause_resume_cpu_usage(portod):
+    import time
+    c = portod.conn()
+    start(c, "hpause", command=BUSY, cpu_limit="0.5c")
+    time.sleep(0.3)
+    c.Pause("hpause")
+    time.sleep(0.1)
+    a = int(c.GetProperty("hpause", "cpu_usage"))
+    time.sleep(0.6)
+    # frozen: no growth at all beyond noise
+    assert int(c.GetProperty("hpause", "cpu_usage")) - a < 10 ** 7
+    c.Resume("hpause")
+    b = int(c.GetProperty("hpause", "cpu_usage"))
+    from .util import wait_for
+    wait_for(lambda: int(c.GetProperty("hpause", "cpu_usage")) - b > 5 * 10 ** 7, timeout=15,
+             msg="cpu_usage grows after resume")
+
+
+def test_stats_grow_with_work(portod):
+    from .util import sh, wait_for
+    c = portod.conn()
+    start(c, "hst", command=sh("sleep 0.3; i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; "
+                               "/usr/bin/python3 -c 'b = bytearray(24 << 20); import time; time.sleep(100)'"))
+    cpu0 = int(c.GetProperty("hst", "cpu_usage"))
+    faults0 = int(c.GetProperty("hst", "minor_faults"))
+    wait_for(lambda: int(c.GetProperty("hst", "anon_usage")) >= 24 * M, timeout=30, msg="anon_usage")
+    assert int(c.GetProperty("hst", "cpu_usage")) > cpu0 + 10 ** 7
+    assert int(c.GetProperty("hst", "minor_faults")) > faults0 + 1000
+    assert int(c.GetProperty("hst", "memory_usage")) >= 24 * M
+    assert int(c.GetProperty("hst", "process_count")) >= 1
