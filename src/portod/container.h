@@ -274,6 +274,8 @@ int ct_apply_io_limits(struct container *ct, const struct res_io_limits *l, bool
 /* The disk of an io key (path or disk name); -ENODEV unknown. */
 int ct_io_key_disk(const struct res_io_limit *key, dev_t *ret);
 uint64_t host_memory_total(void);
+/* Host memory in huge pages (bytes). */
+uint64_t host_hugetlb_total(void);
 /* ---- ct_cpuset.c ---- */
 /* Recompute and write the cpu sets of the live cpuset cgroups around ct:
  * everything below ct's cpuset parent (after ct started, stopped or changed

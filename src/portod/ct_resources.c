@@ -127,8 +127,8 @@ uint64_t ct_memory_guarantee_total(const struct container *ct)
         return MAX(ct_is_root(ct) ? 0 : ct->memory_guarantee, sum);
 }
 
-/* Hugetlb pages are not for guarantees: "Hugetlb:" of /proc/meminfo. */
-static uint64_t hugetlb_total(void)
+/* "Hugetlb:" of /proc/meminfo: memory in huge pages of every size. */
+uint64_t host_hugetlb_total(void)
 {
         _cleanup_free_ char *data = NULL;
         unsigned long long kb;
@@ -141,7 +141,7 @@ static uint64_t hugetlb_total(void)
 
 uint64_t ct_memory_guarantee_available(void)
 {
-        uint64_t total = host_memory_total(), taken = hugetlb_total() + config->memory_guarantee_reserve;
+        uint64_t total = host_memory_total(), taken = host_hugetlb_total() + config->memory_guarantee_reserve;
         return total > taken ? total - taken : 0;
 }
 

@@ -280,6 +280,22 @@ static int get_anon_max_usage(struct prop_ctx *x, struct strbuf *out)
         return r < 0 ? prop_cg_refused(x, "anon_max_usage", CG_FEAT_ANON_MAX_USAGE, r) : pv_format_u64(out, v);
 }
 
+/* "Set to empty for reset" (the manual). */
+static int set_anon_max_usage(struct prop_ctx *x, const char *value)
+{
+        int r;
+
+        if (!cg_has_feature(CG_FEAT_ANON_MAX_USAGE))
+                return prop_not_supported(x, "anon_max_usage", CG_FEAT_ANON_MAX_USAGE);
+        if (!isempty(value))
+                return pv_invalid(x->e, "anon_max_usage", value, "can only be reset (set to empty)");
+        if (!prop_cgroups_exist(x->ct) || !(ct_cg_mask(x->ct) & (1u << CG_MEMORY)))
+                return perror_set(x->e, EERROR_INVALID_STATE, -EBUSY, "anon_max_usage: %s has no memory cgroup "
+                                  "now", x->ct->name);
+        r = cg_anon_reset_max_usage(x->ct->name);
+        return r < 0 ? prop_cg_refused(x, "anon_max_usage", CG_FEAT_ANON_MAX_USAGE, r) : 1;
+}
+
 static int get_oom_kills(struct prop_ctx *x, struct strbuf *out)
 {
         uint64_t v;
@@ -639,6 +655,9 @@ static int get_hugetlb_limit(struct prop_ctx *x, struct strbuf *out)
         uint64_t v = 0;
         int r;
 
+        /* the manual: the root shows the hugetlb total size */
+        if (ct_is_root(x->ct))
+                return pv_format_u64(out, host_hugetlb_total());
         if (!cg_has_feature(CG_FEAT_HUGETLB))
                 return prop_not_supported(x, "hugetlb_limit", CG_FEAT_HUGETLB);
         if (ct_is_root(x->ct) || prop_cgroups_exist(x->ct)) {
@@ -676,8 +695,10 @@ struct prop prop_resources_table[] = {
         { "memory_usage", "current memory usage in bytes", RT, get_memory_usage, NULL, 0 },
         { "anon_usage", "current anonymous memory usage in bytes (anon, shmem, swap)", RT, get_anon_usage, NULL, 0 },
         { "cache_usage", "current page cache usage in bytes", RT, get_cache_usage, NULL, 0 },
-        { "anon_max_usage", "peak anon_usage in bytes (offstream kernel feature)", RT, get_anon_max_usage, NULL, 0 },
-        { "max_rss", "alias of anon_max_usage (offstream kernel feature)", RT, get_anon_max_usage, NULL, 0 },
+        { "anon_max_usage", "peak anon_usage in bytes, set to empty for reset (offstream kernel feature)",
+          PROP_RUNTIME | PROP_DYNAMIC, get_anon_max_usage, set_anon_max_usage, 0 },
+        { "max_rss", "alias of anon_max_usage (offstream kernel feature)", PROP_RUNTIME | PROP_DYNAMIC,
+          get_anon_max_usage, set_anon_max_usage, 0 },
         { "minor_faults", "minor page faults (file cache hits)", RT, get_minor_faults, NULL, 0 },
         { "major_faults", "major page faults (reads from disk)", RT, get_major_faults, NULL, 0 },
         { "oom_kills", "OOM kills in the memory cgroup of the container", RT, get_oom_kills, NULL, 0 },
@@ -715,7 +736,8 @@ struct prop prop_resources_table[] = {
         { "virtual_memory", "sum over the container's own processes: <type>: <bytes>;... (count, size, "
           "max_size, used, max_used, anon, file, shmem, huge, swap, locked, data, stack, code, table)",
           RT | PROP_INDEXED, get_virtual_memory, NULL, 0 },
-        { "hugetlb_limit", "hugetlb (2MB pages) limit in bytes; set while running", PROP_DYNAMIC,
+        { "hugetlb_limit", "hugetlb (2MB pages) limit in bytes; set while running; the root shows the hugetlb "
+          "total size", PROP_DYNAMIC,
           get_hugetlb_limit, set_hugetlb_limit, 0 },
         { "process_count", "current process count", RT, get_process_count, NULL, 0 },
         { "thread_count", "current thread count", RT, get_thread_count, NULL, 0 },

@@ -384,3 +384,31 @@ def test_stats_grow_with_work(portod):
     assert int(c.GetProperty("hst", "minor_faults")) > faults0 + 1000
     assert int(c.GetProperty("hst", "memory_usage")) >= 24 * M
     assert int(c.GetProperty("hst", "process_count")) >= 1
+
+
+# --- memory odds and ends ----------------------------------------------------
+
+def test_root_hugetlb_limit_is_the_total(portod):
+    c = portod.conn()
+    kb = 0
+    for line in open("/proc/meminfo"):
+        if line.startswith("Hugetlb:"):
+            kb = int(line.split()[1])
+    assert int(c.GetProperty("/", "hugetlb_limit")) == kb * 1024
+
+
+def test_anon_max_usage_reset(portod):
+    c = portod.conn()
+    start(c, "hamx", command=SLEEP)
+    try:
+        int(c.GetProperty("hamx", "anon_max_usage"))
+    except portod.exc.NotSupported as exc:
+        assert "offstream" in str(exc) or "lacks" in str(exc)
+        with pytest.raises(portod.exc.NotSupported):
+            c.SetProperty("hamx", "anon_max_usage", "")
+        with pytest.raises(portod.exc.NotSupported):
+            c.SetProperty("hamx", "max_rss", "")
+        return
+    c.SetProperty("hamx", "anon_max_usage", "")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("hamx", "anon_max_usage", "5")
