@@ -239,6 +239,9 @@ unsigned ct_cg_config_mask(const struct container *ct);
 /* The parent has a cgroup in every controller the container would get
  * (a running parent cannot get new ones): InvalidState otherwise. */
 int ct_cg_check_parent(const struct container *ct, struct perror *e);
+/* After a restart: the cgroups a restored live container has (cg_started
+ * is not in the record; the kernel knows). */
+void ct_cg_restore_started(struct container *ct);
 /* Write every limit of the configuration into the fresh cgroups. */
 int ct_resources_apply(struct container *ct, struct perror *e);
 /* After the spawn: scheduler policy of the tasks, the OOM watch. */

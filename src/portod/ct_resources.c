@@ -83,6 +83,16 @@ unsigned ct_cg_config_mask(const struct container *ct)
         return m & cg_supported_mask();
 }
 
+void ct_cg_restore_started(struct container *ct)
+{
+        unsigned m = 0;
+
+        for (int c = 0; c < CG_CONTROLLER_MAX; c++)
+                if (cg_supported(c) && cg_exists(c, ct->name))
+                        m |= BIT(c);
+        ct->cg_started = m;
+}
+
 int ct_cg_check_parent(const struct container *ct, struct perror *e)
 {
         const struct container *p = ct->parent;

@@ -412,3 +412,31 @@ def test_anon_max_usage_reset(portod):
     c.SetProperty("hamx", "anon_max_usage", "")
     with pytest.raises(portod.exc.InvalidValue):
         c.SetProperty("hamx", "anon_max_usage", "5")
+
+
+@two_cpus
+def test_worker_restart_keeps_the_distribution(private):
+    from .test_engine_extra import connect, kill_worker
+    d = private()
+    c = connect(d)
+    try:
+        host = all_cpus(c)
+        start(c, "b", command=SLEEP)
+        start(c, "a", command=SLEEP, cpu_set="threads 1", cpu_limit="0.5c", memory_guarantee="8M")
+        start(c, "a/k", command=SLEEP, cpu_limit="1c")
+        mine = cpu_list(cpus_of(c, "a"))
+        c.disconnect()
+        kill_worker(d)
+        c = connect(d)
+        # the restored containers still take part: a new sibling gets the rest
+        start(c, "n", command=SLEEP)
+        assert cpu_list(cpus_of(c, "n")) == host - mine
+        assert cpu_list(cpus_of(c, "b")) == host - mine
+        # and the cpu bound still reaches the restored child
+        c.SetProperty("a", "cpu_limit", "0.25c")
+        assert quota(c, "a/k") == pytest.approx(0.25)
+        assert int(c.GetProperty("/", "memory_guarantee_total")) == 8 * M
+        c.Stop("a")
+        assert cpu_list(cpus_of(c, "b")) == host
+    finally:
+        c.disconnect()
