@@ -60,15 +60,6 @@ static int topo_load(const struct res_cpumask *online)
         return 0;
 }
 
-/* All online threads of cpu's core. */
-static void core_threads(unsigned cpu, const struct res_cpumask *online, struct res_cpumask *ret)
-{
-        res_cpumask_zero(ret);
-        for (unsigned c = core_first[cpu]; c < RES_CPUS_MAX; c++)
-                if (res_cpumask_test(online, c) && core_first[c] == core_first[cpu])
-                        res_cpumask_set(ret, c);
-}
-
 int ct_cpuset_node_cpus(unsigned node, struct res_cpumask *ret)
 {
         char path[96];
@@ -80,61 +71,6 @@ int ct_cpuset_node_cpus(unsigned node, struct res_cpumask *ret)
         if (r == -ENOENT && node == 0)
                 return read_mask("/sys/devices/system/cpu/online", ret);
         return r == -ENOENT ? -ENODEV : r;
-}
-
-/* N cpus out of vacant, whole cores first (a core split between two
- * containers shares its caches). -ENOSPC if vacant has fewer. */
-static int pick_threads(const struct res_cpumask *vacant, const struct res_cpumask *online, unsigned n,
-                        struct res_cpumask *ret)
-{
-        struct res_cpumask left = *vacant;
-
-        res_cpumask_zero(ret);
-        if (res_cpumask_count(vacant) < n)
-                return -ENOSPC;
-        for (int whole = 1; whole >= 0 && n; whole--)
-                for (unsigned cpu = 0; cpu < RES_CPUS_MAX && n; cpu++) {
-                        struct res_cpumask core;
-                        if (!res_cpumask_test(&left, cpu) || core_first[cpu] != cpu)
-                                continue;
-                        core_threads(cpu, online, &core);
-                        if (whole && (!res_cpumask_subset(&core, &left) || res_cpumask_count(&core) > n))
-                                continue;
-                        for (unsigned c = cpu; c < RES_CPUS_MAX && n; c++)
-                                if (res_cpumask_test(&core, c) && res_cpumask_test(&left, c)) {
-                                        res_cpumask_set(ret, c);
-                                        res_cpumask_clear(&left, c);
-                                        n--;
-                                }
-                }
-        /* threads whose core's first cpu is offline or taken */
-        for (unsigned cpu = 0; cpu < RES_CPUS_MAX && n; cpu++)
-                if (res_cpumask_test(&left, cpu)) {
-                        res_cpumask_set(ret, cpu);
-                        res_cpumask_clear(&left, cpu);
-                        n--;
-                }
-        return 0;
-}
-
-/* N whole cores out of vacant: reserve all their threads, use the first. */
-static int pick_cores(const struct res_cpumask *vacant, const struct res_cpumask *online, unsigned n,
-                      struct res_cpumask *ret_reserve, struct res_cpumask *ret_use)
-{
-        res_cpumask_zero(ret_reserve);
-        res_cpumask_zero(ret_use);
-        for (unsigned cpu = 0; cpu < RES_CPUS_MAX && n; cpu++) {
-                struct res_cpumask core;
-                if (!res_cpumask_test(vacant, cpu) || core_first[cpu] != cpu)
-                        continue;
-                core_threads(cpu, online, &core);
-                if (!res_cpumask_subset(&core, vacant))
-                        continue;
-                res_cpumask_or(ret_reserve, &core);
-                res_cpumask_set(ret_use, cpu);
-                n--;
-        }
-        return n ? -ENOSPC : 0;
 }
 
 /* ---- the plan: affinity of every live cpuset cgroup below the owner ---- */
@@ -268,9 +204,10 @@ static int plan_below(struct cs_plan *p, struct container *owner, const struct r
                 if (!reserves(policy_of(kids[i])))
                         continue;
                 if (cs->policy == RES_CPUSET_CORES)
-                        r = pick_cores(&vacant, &p->online, cs->arg, &reserve, &use[i]);
+                        r = res_cpus_pick_cores(&vacant, &p->online, core_first, cs->arg, &reserve, &use[i]);
                 else
-                        r = pick_threads(&vacant, &p->online, cs->arg, &reserve), use[i] = reserve;
+                        r = res_cpus_pick_threads(&vacant, &p->online, core_first, cs->arg, &reserve),
+                        use[i] = reserve;
                 if (r < 0)
                         return refuse(p, kids[i], "not enough free cpus in its parent's set");
                 res_cpumask_andnot(&vacant, &reserve);
