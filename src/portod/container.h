@@ -293,6 +293,9 @@ uint64_t ct_memory_guarantee_total(const struct container *ct);
 /* Host memory guarantees may take: total - hugetlb pages - the reserve of
  * the config (daemon.memory_guarantee_reserve). */
 uint64_t ct_memory_guarantee_available(void);
+/* The manual: under overcommit only the super-user starts first-level
+ * containers (others only sub-containers); ResourceNotAvailable. */
+int ct_memory_overcommit_check(const struct container *ct, const struct request *req, struct perror *e);
 /* The overcommit rule for a container that is (about to be) not stopped
  * with guarantee `want` instead of its own: ResourceNotAvailable when the
  * tree's total would be above what is available (want 0 always passes:

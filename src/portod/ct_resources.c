@@ -155,6 +155,22 @@ uint64_t ct_memory_guarantee_available(void)
         return total > taken ? total - taken : 0;
 }
 
+int ct_memory_overcommit_check(const struct container *ct, const struct request *req, struct perror *e)
+{
+        uint64_t total, avail;
+
+        if (ct->level != 1 || !req || !req->client || req->client->superuser)
+                return 0;
+        total = ct_memory_guarantee_total(ct_root);
+        avail = ct_memory_guarantee_available();
+        if (total <= avail)
+                return 0;
+        return perror_set(e, EERROR_RESOURCE_NOT_AVAILABLE, -ENOSPC,
+                          "memory guarantees are overcommitted (%" PRIu64 " bytes of %" PRIu64 " available): "
+                          "only the super-user may start first-level containers now, %s is one", total, avail,
+                          ct->name);
+}
+
 int ct_memory_guarantee_check(struct container *ct, uint64_t want, struct perror *e)
 {
         uint64_t old = ct->memory_guarantee, total, avail = ct_memory_guarantee_available();

@@ -505,6 +505,8 @@ int ct_start(struct container *ct, struct request *req, struct perror *e)
                 return perror_set(e, EERROR_INVALID_STATE, -EINVAL, "cannot start %s: it is %s, not stopped",
                                   ct->name, ct_state_to_string(ct->state));
         r = start_parent(ct, req, e);
+        if (r >= 0)
+                r = ct_memory_overcommit_check(ct, req, e);
         if (r < 0)
                 return r;
 

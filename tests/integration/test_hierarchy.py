@@ -440,3 +440,48 @@ def test_worker_restart_keeps_the_distribution(private):
         assert cpu_list(cpus_of(c, "b")) == host
     finally:
         c.disconnect()
+
+
+def test_under_overcommit_only_root_starts_first_level(private):
+    """The manual: under overcommit porto starts only containers without a
+    guarantee, and a non-root user only sub-containers."""
+    import pwd
+    from .test_engine_extra import GroupsDaemon, as_user, attempt, connect, free_gids, kill_worker
+    total = host_total()
+    g_porto, = free_gids(1)
+    d = private(cls=GroupsDaemon, extra_groups="porto:x:%d:\n" % g_porto,
+                config_text="daemon { memory_guarantee_reserve: %d }" % (total - 256 * M))
+    sock = d.socket
+    nobody = pwd.getpwnam("nobody").pw_uid
+
+    def as_nobody(*steps):
+        def fn():
+            import porto
+            n = porto.Connection(socket_path=sock)
+            out = []
+            for step in steps:
+                out.append(attempt(getattr(n, step[0]), *step[1:]))
+            return out
+        return as_user(nobody, nobody, [g_porto], fn)
+
+    c = connect(d)
+    try:
+        start(c, "g", command=SLEEP, memory_guarantee="200M")
+        assert as_nobody(("Create", "u"), ("Start", "u")) == ["ok", "ok"]
+        # a bigger reserve: the running guarantees are now above what is left
+        with open(d.config, "w") as f:
+            f.write("daemon { memory_guarantee_reserve: %d }" % (total - 64 * M))
+        c.disconnect()
+        kill_worker(d)
+        c = connect(d)
+        start(c, "free", command=SLEEP)                 # root, no guarantee: fine
+        make(c, "g2", command=SLEEP, memory_guarantee="1M")
+        import porto
+        with pytest.raises(porto.exceptions.ResourceNotAvailable):
+            c.Start("g2")
+        got = as_nobody(("Create", "u2"), ("SetProperty", "u2", "command", SLEEP), ("Start", "u2"),
+                        ("Create", "u/s"), ("SetProperty", "u/s", "command", SLEEP), ("Start", "u/s"))
+        assert got[:2] == ["ok", "ok"] and got[3:] == ["ok", "ok", "ok"], got
+        assert got[2].startswith("ResourceNotAvailable") and "overcommit" in got[2], got
+    finally:
+        c.disconnect()
