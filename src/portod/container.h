@@ -285,6 +285,8 @@ uint64_t host_hugetlb_total(void);
  * cpu_set). ResourceNotAvailable when the reservations do not fit;
  * nothing is written then. */
 int ct_cpuset_distribute(struct container *ct, struct perror *e);
+/* Its cpu_set takes cpus from its siblings (reserve, threads, cores). */
+bool ct_cpuset_reserves(const struct container *ct);
 /* Cpus of NUMA node N (-ENODEV: no such node). */
 int ct_cpuset_node_cpus(unsigned node, struct res_cpumask *ret);
 /* memory_guarantee_total: max(memory_guarantee, sum over the children

@@ -124,6 +124,11 @@ static bool reserves(enum res_cpuset_policy p)
         return p == RES_CPUSET_RESERVE || p == RES_CPUSET_THREADS || p == RES_CPUSET_CORES;
 }
 
+bool ct_cpuset_reserves(const struct container *ct)
+{
+        return reserves(policy_of(ct));
+}
+
 static int refuse(struct cs_plan *p, const struct container *ct, const char *why)
 {
         _cleanup_free_ char *s = ct->cpu_set ? res_format_cpuset(ct->cpu_set) : NULL;

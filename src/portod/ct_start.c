@@ -196,7 +196,7 @@ void ct_cgroups_remove(struct container *ct)
         }
         ct->cg_started = 0;
         /* its reserved cpus go back to the siblings */
-        if (mask & (1u << CG_CPUSET)) {
+        if ((mask & (1u << CG_CPUSET)) && ct_cpuset_reserves(ct)) {
                 struct perror pe = { 0 };
                 if (ct_cpuset_distribute(ct, &pe) < 0)
                         log_warning("%s: cannot give back the cpus: %s", ct->name, pe.msg);
