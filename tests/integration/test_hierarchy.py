@@ -485,3 +485,54 @@ def test_under_overcommit_only_root_starts_first_level(private):
         assert got[2].startswith("ResourceNotAvailable") and "overcommit" in got[2], got
     finally:
         c.disconnect()
+
+
+# --- limits of the parent hold for the child ---------------------------------
+
+def test_memory_limit_total_over_three_levels(portod):
+    c = portod.conn()
+    make(c, "hm")                                   # first level: the default
+    default = int(c.GetProperty("hm", "memory_limit"))
+    make(c, "hm/a", memory_limit="512M")
+    make(c, "hm/a/b", memory_limit="1G")
+    make(c, "hm/a/b/c")
+    assert int(c.GetProperty("hm", "memory_limit_total")) == default
+    assert getp(c, "hm/a", "memory_limit_total") == str(512 * M)
+    assert getp(c, "hm/a/b", "memory_limit_total") == str(512 * M)
+    assert getp(c, "hm/a/b/c", "memory_limit_total") == str(512 * M)
+    c.SetProperty("hm/a/b", "memory_limit", "256M")
+    assert getp(c, "hm/a/b/c", "memory_limit_total") == str(256 * M)
+    assert int(c.GetProperty("/", "memory_limit_total")) == host_total() or \
+        abs(int(c.GetProperty("/", "memory_limit_total")) - host_total()) < 64 * M
+
+
+# 40 forks, each child sleeping; refusals counted (a shell would die at the
+# first one). Bounded by the count and by the parent's limit.
+FORK40 = """/usr/bin/python3 -c '
+import os, sys, time
+refused = 0
+for i in range(40):
+    try:
+        pid = os.fork()
+    except OSError:
+        refused += 1
+        continue
+    if pid == 0:
+        time.sleep(100)
+        os._exit(0)
+print("done", "refused" if refused else "all", refused, flush=True)
+time.sleep(100)
+'"""
+
+
+def test_parent_thread_limit_holds_for_a_child_with_a_bigger_one(portod):
+    c = portod.conn()
+    make(c, "ht", thread_limit="20")
+    # 40 background sleeps asked for; the parent's 20 stop them (bounded)
+    start(c, "ht/k", thread_limit="1000", command=FORK40)
+    from .util import wait_for
+    wait_for(lambda: "done" in c.GetProperty("ht/k", "stdout"), timeout=20, msg="forks tried")
+    n = int(c.GetProperty("ht/k", "thread_count"))
+    assert 10 <= n <= 20, n
+    assert "refused" in c.GetProperty("ht/k", "stdout")
+    assert getp(c, "ht/k", "thread_limit") == "1000"
