@@ -75,7 +75,9 @@ unsigned ct_cg_config_mask(const struct container *ct)
 {
         unsigned m;
 
-        if (ct_is_root(ct))
+        /* v2: a task is in one cgroup of the single hierarchy, which has
+         * every enabled controller: sharing the parent's is impossible */
+        if (ct_is_root(ct) || cg_is_v2())
                 return cg_supported_mask();
         m = ct->level == 1 ? cg_supported_mask() : own_config_mask(ct) | subtree_config_mask(ct);
         /* the freezer manages the container: never disabled */

@@ -216,11 +216,14 @@ static int cgroup_procs(const struct container *ct, char ***ret, struct perror *
 
                 if (!(supported & (1u << c)))
                         continue;
-                r = cg_path(c, ct_cg_rel_for(ct, c), &path);
+                r = cg_procs_path(c, ct_cg_rel_for(ct, c), &path);
                 if (r < 0)
                         return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot find %s cgroup",
                                                 cg_controller_to_string(c));
-                r = strv_consume(&v, strdup_printf("%s/cgroup.procs", path));
+                /* v2: one hierarchy, every controller names the same file */
+                if (strv_contains(v, path))
+                        continue;
+                r = strv_consume(&v, TAKE_PTR(path));
                 if (r < 0)
                         return r;
         }
