@@ -210,9 +210,10 @@ static int plan_below(struct cs_plan *p, struct container *owner, const struct r
                         continue;
                 if (cs->policy == RES_CPUSET_CORES)
                         r = res_cpus_pick_cores(&vacant, &p->online, core_first, cs->arg, &reserve, &use[i]);
-                else
-                        r = res_cpus_pick_threads(&vacant, &p->online, core_first, cs->arg, &reserve),
+                else {
+                        r = res_cpus_pick_threads(&vacant, &p->online, core_first, cs->arg, &reserve);
                         use[i] = reserve;
+                }
                 if (r < 0)
                         return refuse(p, kids[i], "not enough free cpus in its parent's set");
                 res_cpumask_andnot(&vacant, &reserve);
