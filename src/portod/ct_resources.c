@@ -54,10 +54,24 @@ static unsigned implied_mask(const struct container *ct)
         return m;
 }
 
+/* A sibling reserving cpus takes them from the others' sets, which needs
+ * a cpuset cgroup of their own (those started before keep the parent's). */
+static bool sibling_reserves(const struct container *ct)
+{
+        const struct container *p = ct->parent;
+
+        for (size_t i = 0; p && i < p->n_children; i++)
+                if (p->children[i] != ct && ct_cpuset_reserves(p->children[i]))
+                        return true;
+        return false;
+}
+
 /* Controllers of the container's own configuration (deeper levels). */
 static unsigned own_config_mask(const struct container *ct)
 {
-        return BIT(CG_FREEZER) | BIT(CG_MEMORY) | BIT(CG_CPUACCT) | implied_mask(ct) | ct->cg_requested;
+        unsigned m = BIT(CG_FREEZER) | BIT(CG_MEMORY) | BIT(CG_CPUACCT) | implied_mask(ct) | ct->cg_requested;
+
+        return sibling_reserves(ct) ? m | BIT(CG_CPUSET) : m;
 }
 
 /* A cgroup needs its parent's in the same hierarchy: what the subtree

@@ -536,3 +536,21 @@ def test_parent_thread_limit_holds_for_a_child_with_a_bigger_one(portod):
     assert 10 <= n <= 20, n
     assert "refused" in c.GetProperty("ht/k", "stdout")
     assert getp(c, "ht/k", "thread_limit") == "1000"
+
+
+@two_cpus
+def test_deeper_siblings_of_a_reservation_get_their_own_cpuset(portod):
+    c = portod.conn()
+    host = all_cpus(c)
+    make(c, "hd")
+    make(c, "hd/t", command=SLEEP, cpu_set="threads 1")
+    make(c, "hd/in", command=SLEEP)
+    # no limit of its own, but a sibling reserves: it gets a cpuset cgroup
+    assert "cpuset" in getp(c, "hd/in", "controllers")
+    c.Start("hd/t")
+    c.Start("hd/in")
+    mine = cpu_list(cpus_of(c, "hd/t"))
+    assert len(mine) == 1
+    assert cpu_list(cpus_of(c, "hd/in")) == host - mine
+    c.Stop("hd/t")
+    assert cpu_list(cpus_of(c, "hd/in")) == host
