@@ -554,3 +554,45 @@ def test_deeper_siblings_of_a_reservation_get_their_own_cpuset(portod):
     assert cpu_list(cpus_of(c, "hd/in")) == host - mine
     c.Stop("hd/t")
     assert cpu_list(cpus_of(c, "hd/in")) == host
+
+
+# --- io_limit on a loop-device filesystem ------------------------------------
+
+@pytest.fixture
+def loop_fs(tmp_path):
+    """A 64M ext4 on a loop device mounted under tmp_path; removed after."""
+    import subprocess
+    img, mnt = tmp_path / "img", tmp_path / "mnt"
+    mnt.mkdir()
+    with open(img, "wb") as f:
+        f.truncate(64 * M)
+    subprocess.run(["mkfs.ext4", "-q", "-F", str(img)], check=True, capture_output=True)
+    dev = subprocess.run(["losetup", "-f", "--show", str(img)], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    try:
+        subprocess.run(["mount", dev, str(mnt)], check=True, capture_output=True)
+        try:
+            yield str(mnt), os.path.basename(dev)
+        finally:
+            subprocess.run(["umount", str(mnt)], check=False)
+    finally:
+        subprocess.run(["losetup", "-d", dev], check=False)
+        img.unlink()
+
+
+def test_io_limit_throttles_dd_on_a_loop_device(portod, loop_fs):
+    from .util import run_dead, sh
+    mnt, disk = loop_fs
+    c = portod.conn()
+    dd = sh("s=$(date +%%s%%N); dd if=/dev/zero of=%s/f bs=1M count=6 oflag=direct 2>/dev/null; "
+            "e=$(date +%%s%%N); echo $(( (e - s) / 1000000 ))" % mnt)
+    # the path form: the disk under the mount point is the loop device
+    run_dead(c, "hloop", timeout=40, io_limit="%s w: 2M" % mnt, command=dd)
+    ms = int(c.GetProperty("hloop", "stdout"))
+    assert ms >= 1500, ms          # 6M at 2M/s: about 3s, the first second's budget aside
+    assert getp(c, "hloop", "io_limit[%s w]" % mnt) == str(2 * M)
+    assert int(c.GetProperty("hloop", "io_write[%s]" % disk)) >= 6 * M
+    assert int(c.GetProperty("hloop", "io_write[%s]" % mnt)) >= 6 * M
+    # unlimited, the same write is much faster
+    run_dead(c, "hloop2", timeout=40, command=dd)
+    assert int(c.GetProperty("hloop2", "stdout")) < ms
