@@ -305,6 +305,10 @@ int ct_cpuset_distribute(struct container *ct, struct perror *e)
         if (r >= 0 && (r = plan_write(&p)) < 0)
                 perror_set_errno(e, EERROR_UNKNOWN, r, "cpu_set: cannot write the cpus below %s",
                                  ct_is_root(owner) ? "/" : owner->name);
+        /* no longer bound to a node: the parent's memory nodes again */
+        if (r >= 0 && cpuset_live(ct) && policy_of(ct) != RES_CPUSET_NODE &&
+            (r = cg_set_cpuset_mems(ct->name, NULL)) < 0)
+                perror_set_errno(e, EERROR_UNKNOWN, r, "cpu_set: cannot reset the memory nodes of %s", ct->name);
         free(p.v);
         return r;
 }

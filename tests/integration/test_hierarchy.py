@@ -225,6 +225,10 @@ def test_cpu_set_node(portod):
         if os.path.exists("/sys/devices/system/node/node0") else host
     assert cpu_list(cpus_of(c, "hn")) == node0 & host
     assert knob(c, "hn", "cpuset", "cpuset.mems") == "0"
+    # back to the parent's nodes and cpus, live
+    c.SetProperty("hn", "cpu_set", "")
+    assert knob(c, "hn", "cpuset", "cpuset.mems") == c.GetProperty("/", "cpuset.mems")
+    assert cpu_list(cpus_of(c, "hn")) == host
 
 
 @two_cpus
