@@ -18,7 +18,6 @@
 #include "basic/log.h"
 #include "shared/cgroup.h"
 
-#define GB (UINT64_C(1) << 30)
 
 uint64_t host_memory_total(void)
 {
