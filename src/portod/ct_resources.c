@@ -18,7 +18,6 @@
 #include "basic/log.h"
 #include "shared/cgroup.h"
 
-
 uint64_t host_memory_total(void)
 {
         struct sysinfo si;
