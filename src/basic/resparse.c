@@ -446,6 +446,69 @@ char *res_cpumask_format(const struct res_cpumask *m)
 
 /* ---- cpu_set ------------------------------------------------------------- */
 
+/* All online threads of cpu's core. */
+static void core_threads(unsigned cpu, const struct res_cpumask *online, const uint16_t *core_first,
+                         struct res_cpumask *ret)
+{
+        res_cpumask_zero(ret);
+        for (unsigned c = core_first[cpu]; c < RES_CPUS_MAX; c++)
+                if (res_cpumask_test(online, c) && core_first[c] == core_first[cpu])
+                        res_cpumask_set(ret, c);
+}
+
+static void take(struct res_cpumask *ret, struct res_cpumask *left, unsigned cpu, unsigned *n)
+{
+        res_cpumask_set(ret, cpu);
+        res_cpumask_clear(left, cpu);
+        (*n)--;
+}
+
+int res_cpus_pick_threads(const struct res_cpumask *vacant, const struct res_cpumask *online,
+                          const uint16_t *core_first, unsigned n, struct res_cpumask *ret)
+{
+        struct res_cpumask left = *vacant, core;
+
+        res_cpumask_zero(ret);
+        if (res_cpumask_count(vacant) < n)
+                return -ENOSPC;
+        /* whole vacant cores that fit, then the threads of split cores */
+        for (unsigned cpu = 0; cpu < RES_CPUS_MAX && n; cpu++) {
+                if (!res_cpumask_test(&left, cpu) || core_first[cpu] != cpu)
+                        continue;
+                core_threads(cpu, online, core_first, &core);
+                if (!res_cpumask_subset(&core, &left) || res_cpumask_count(&core) > n)
+                        continue;
+                for (unsigned c = cpu; c < RES_CPUS_MAX && n; c++)
+                        if (res_cpumask_test(&core, c))
+                                take(ret, &left, c, &n);
+        }
+        for (unsigned cpu = 0; cpu < RES_CPUS_MAX && n; cpu++)
+                if (res_cpumask_test(&left, cpu))
+                        take(ret, &left, cpu, &n);
+        return 0;
+}
+
+int res_cpus_pick_cores(const struct res_cpumask *vacant, const struct res_cpumask *online,
+                        const uint16_t *core_first, unsigned n, struct res_cpumask *ret_reserve,
+                        struct res_cpumask *ret_use)
+{
+        struct res_cpumask core;
+
+        res_cpumask_zero(ret_reserve);
+        res_cpumask_zero(ret_use);
+        for (unsigned cpu = 0; cpu < RES_CPUS_MAX && n; cpu++) {
+                if (!res_cpumask_test(vacant, cpu) || core_first[cpu] != cpu)
+                        continue;
+                core_threads(cpu, online, core_first, &core);
+                if (!res_cpumask_subset(&core, vacant))
+                        continue;
+                res_cpumask_or(ret_reserve, &core);
+                res_cpumask_set(ret_use, cpu);
+                n--;
+        }
+        return n ? -ENOSPC : 0;
+}
+
 static const char *const cpuset_policies[RES_CPUSET_POLICY_MAX] = {
         [RES_CPUSET_INHERIT] = "inherit", [RES_CPUSET_SET] = "set",
         [RES_CPUSET_NODE] = "node",       [RES_CPUSET_RESERVE] = "reserve",

@@ -178,6 +178,19 @@ struct res_cpuset {
         struct res_cpumask cpus;        /* RES_CPUSET_SET only */
 };
 
+/* Picking cpus for cpu_set "threads N"/"reserve N" and "cores N" out of the
+ * vacant ones. core_first[cpu] is the first cpu of cpu's core (its thread
+ * siblings), RES_CPUS_MAX entries; online says which cpus exist.
+ * threads: N cpus, whole cores first (a core split between containers
+ * shares its caches), lowest numbers first. cores: N cores all of whose
+ * threads are vacant; *reserve gets every thread, *use the first of each.
+ * -ENOSPC if they are not there; outputs are written anyway. */
+int res_cpus_pick_threads(const struct res_cpumask *vacant, const struct res_cpumask *online,
+                          const uint16_t *core_first, unsigned n, struct res_cpumask *ret);
+int res_cpus_pick_cores(const struct res_cpumask *vacant, const struct res_cpumask *online,
+                        const uint16_t *core_first, unsigned n, struct res_cpumask *ret_reserve,
+                        struct res_cpumask *ret_use);
+
 /* Wire names of TContainerCpuSet.policy: inherit, set, node, reserve,
  * threads, cores. */
 const char *res_cpuset_policy_to_string(enum res_cpuset_policy p);

@@ -216,6 +216,8 @@ static int apply(const Cfg__TConfig *m, const struct portod_options *o, struct p
         config->stdout_limit_max = OPT_U64(c, stdout_limit_max, 1u << 30);
         config->aging_time_s = OPT_U64(c, default_aging_time_s, 86400);
         config->respawn_delay_ns = OPT_U64(c, respawn_delay_ms, 1000) * 1000000;
+        config->memory_guarantee_reserve = OPT_U64(d, memory_guarantee_reserve, UINT64_C(2) << 30);
+        config->memory_limit_margin = OPT_U64(c, memory_limit_margin, UINT64_C(2) << 30);
 
         strv_free(config->extra_env);
         config->extra_env = calloc(1, sizeof(char *));
@@ -265,15 +267,15 @@ static void warn_unused(void)
 {
         static const char *const unused[] = {
                 "memlock_minimal", "memlock_margin", "device_preset", "extra_devices", "device_sysfs",
-                "memory_limit_margin", "anon_limit_margin", "default_resolv_conf", "ipc_sysctl",
+                "anon_limit_margin", "default_resolv_conf", "ipc_sysctl",
                 "net_sysctl",
         };
         if (!cfg_msg)
                 return;
         if (cfg_msg->network || cfg_msg->volumes || cfg_msg->core)
                 log_warning("config: sections network, volumes and core are not used by this version");
-        if (cfg_msg->daemon && (cfg_msg->daemon->has_memory_guarantee_reserve || cfg_msg->daemon->sysfs_root))
-                log_warning("config: daemon.memory_guarantee_reserve and daemon.sysfs_root are not used by this version");
+        if (cfg_msg->daemon && cfg_msg->daemon->sysfs_root)
+                log_warning("config: daemon.sysfs_root is not used by this version");
         if (!cfg_msg->container)
                 return;
         const ProtobufCMessage *c = &cfg_msg->container->base;
@@ -309,10 +311,11 @@ void config_log(void)
         _cleanup_free_ char *env = strv_join(config->extra_env, "; ");
         log_info("config: container { max_total: %u default_ulimit: \"%s\" stdout_limit: %" PRIu64
                  " stdout_limit_max: %" PRIu64 " default_aging_time_s: %" PRIu64
-                 " respawn_delay_ms: %" PRIu64 " stop_timeout_ms: %" PRIu64 " extra_env: \"%s\" }",
+                 " respawn_delay_ms: %" PRIu64 " stop_timeout_ms: %" PRIu64 " extra_env: \"%s\" memory_limit_margin: %" PRIu64 " }",
                  config->max_containers, config->default_ulimit, config->stdout_limit,
                  config->stdout_limit_max, config->aging_time_s, config->respawn_delay_ns / 1000000,
-                 config->stop_timeout_ms, env ? env : "");
+                 config->stop_timeout_ms, env ? env : "", config->memory_limit_margin);
+        log_info("config: daemon { memory_guarantee_reserve: %" PRIu64 " }", config->memory_guarantee_reserve);
         log_info("config: log { verbose: %s debug: %s } norespawn: %s discard: %s",
                  config->verbose ? "true" : "false", config->debug ? "true" : "false",
                  config->norespawn ? "true" : "false", config->discard ? "true" : "false");

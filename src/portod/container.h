@@ -100,6 +100,7 @@ struct container {
 
         /* ---- resources (prop_resources.c, ct_resources.c) ---- */
         uint64_t memory_limit;          /* bytes, 0 = unlimited (level 1: default when unset) */
+        uint64_t memory_guarantee;      /* bytes, 0 = none; accounted even without a kernel knob */
         uint64_t thread_limit;          /* 0 = unlimited (level 1: default when unset) */
         uint64_t cpu_limit;             /* power (ns per s), 0 = unlimited */
         uint64_t cpu_guarantee;         /* power, 0 = none */
@@ -243,6 +244,12 @@ const char *ct_cwd(const struct container *ct, char *buf, size_t len);
 /* ---- ct_resources.c ---- */
 /* Controllers a container with this configuration gets (no runtime state). */
 unsigned ct_cg_config_mask(const struct container *ct);
+/* The parent has a cgroup in every controller the container would get
+ * (a running parent cannot get new ones): InvalidState otherwise. */
+int ct_cg_check_parent(const struct container *ct, struct perror *e);
+/* After a restart: the cgroups a restored live container has (cg_started
+ * is not in the record; the kernel knows). */
+void ct_cg_restore_started(struct container *ct);
 /* Write every limit of the configuration into the fresh cgroups. */
 int ct_resources_apply(struct container *ct, struct perror *e);
 /* After the spawn: scheduler policy of the tasks, the OOM watch. */
@@ -263,6 +270,12 @@ int ct_apply_oom_score_adj(struct container *ct, int adj);
 /* Effective memory_limit/thread_limit: the explicit value or the first-level default. */
 uint64_t ct_memory_limit(const struct container *ct);
 uint64_t ct_memory_limit_default(void);
+/* The cpu limit the kernel gets: the least cpu_limit of the container and
+ * its ancestors (a child cannot exceed its parent), 0 = none. */
+uint64_t ct_cpu_limit_bound(const struct container *ct);
+/* Rewrite the cpu limits of the live cgroups of the subtree after a
+ * cpu_limit or cpu_period change of ct. */
+int ct_apply_cpu_limit_tree(struct container *ct);
 #define CT_FIRST_LEVEL_THREAD_LIMIT 10000
 uint64_t ct_thread_limit(const struct container *ct);
 /* Write io_limit (ops=false) or io_ops_limit to the blkio cgroup; entries
@@ -272,6 +285,32 @@ int ct_apply_io_limits(struct container *ct, const struct res_io_limits *l, bool
 /* The disk of an io key (path or disk name); -ENODEV unknown. */
 int ct_io_key_disk(const struct res_io_limit *key, dev_t *ret);
 uint64_t host_memory_total(void);
+/* Host memory in huge pages (bytes). */
+uint64_t host_hugetlb_total(void);
+/* ---- ct_cpuset.c ---- */
+/* Recompute and write the cpu sets of the live cpuset cgroups around ct:
+ * everything below ct's cpuset parent (after ct started, stopped or changed
+ * cpu_set). ResourceNotAvailable when the reservations do not fit;
+ * nothing is written then. */
+int ct_cpuset_distribute(struct container *ct, struct perror *e);
+/* Its cpu_set takes cpus from its siblings (reserve, threads, cores). */
+bool ct_cpuset_reserves(const struct container *ct);
+/* Cpus of NUMA node N (-ENODEV: no such node). */
+int ct_cpuset_node_cpus(unsigned node, struct res_cpumask *ret);
+/* memory_guarantee_total: max(memory_guarantee, sum over the children
+ * that are not stopped); the root: the sum over the whole tree. */
+uint64_t ct_memory_guarantee_total(const struct container *ct);
+/* Host memory guarantees may take: total - hugetlb pages - the reserve of
+ * the config (daemon.memory_guarantee_reserve). */
+uint64_t ct_memory_guarantee_available(void);
+/* The manual: under overcommit only the super-user starts first-level
+ * containers (others only sub-containers); ResourceNotAvailable. */
+int ct_memory_overcommit_check(const struct container *ct, const struct request *req, struct perror *e);
+/* The overcommit rule for a container that is (about to be) not stopped
+ * with guarantee `want` instead of its own: ResourceNotAvailable when the
+ * tree's total would be above what is available (want 0 always passes:
+ * the manual lets containers without a guarantee start under overcommit). */
+int ct_memory_guarantee_check(struct container *ct, uint64_t want, struct perror *e);
 unsigned host_ncpus(void);
 void ct_resources_free(struct container *ct);
 

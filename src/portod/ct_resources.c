@@ -3,6 +3,7 @@
  * policy of its tasks and the OOM watch of its memory cgroup. The property
  * side (parsing, live changes) is in prop_resources.c. */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
 #include <sys/syscall.h>
@@ -13,10 +14,9 @@
 #include <unistd.h>
 #include "container.h"
 #include "prop.h"
+#include "basic/fileio.h"
 #include "basic/log.h"
 #include "shared/cgroup.h"
-
-#define GB (UINT64_C(1) << 30)
 
 uint64_t host_memory_total(void)
 {
@@ -52,17 +52,78 @@ static unsigned implied_mask(const struct container *ct)
         return m;
 }
 
+/* A sibling reserving cpus takes them from the others' sets, which needs
+ * a cpuset cgroup of their own (those started before keep the parent's). */
+static bool sibling_reserves(const struct container *ct)
+{
+        const struct container *p = ct->parent;
+
+        for (size_t i = 0; p && i < p->n_children; i++)
+                if (p->children[i] != ct && ct_cpuset_reserves(p->children[i]))
+                        return true;
+        return false;
+}
+
+/* Controllers of the container's own configuration (deeper levels). */
+static unsigned own_config_mask(const struct container *ct)
+{
+        unsigned m = BIT(CG_FREEZER) | BIT(CG_MEMORY) | BIT(CG_CPUACCT) | implied_mask(ct) | ct->cg_requested;
+
+        return sibling_reserves(ct) ? m | BIT(CG_CPUSET) : m;
+}
+
+/* A cgroup needs its parent's in the same hierarchy: what the subtree
+ * below needs, the container needs too. */
+static unsigned subtree_config_mask(const struct container *ct)
+{
+        unsigned m = 0;
+
+        for (size_t i = 0; i < ct->n_children; i++)
+                m |= own_config_mask(ct->children[i]) | subtree_config_mask(ct->children[i]);
+        return m;
+}
+
 unsigned ct_cg_config_mask(const struct container *ct)
 {
-        unsigned own = BIT(CG_FREEZER) | BIT(CG_MEMORY) | BIT(CG_CPUACCT);
         unsigned m;
 
-        if (ct_is_root(ct))
+        /* v2: a task is in one cgroup of the single hierarchy, which has
+         * every enabled controller: sharing the parent's is impossible */
+        if (ct_is_root(ct) || cg_is_v2())
                 return cg_supported_mask();
-        m = ct->level == 1 ? cg_supported_mask() : own | implied_mask(ct) | ct->cg_requested;
+        m = ct->level == 1 ? cg_supported_mask() : own_config_mask(ct) | subtree_config_mask(ct);
         /* the freezer manages the container: never disabled */
         m &= ~(ct->cg_disabled & ~BIT(CG_FREEZER));
         return m & cg_supported_mask();
+}
+
+void ct_cg_restore_started(struct container *ct)
+{
+        unsigned m = 0;
+
+        for (int c = 0; c < CG_CONTROLLER_MAX; c++)
+                if (cg_supported(c) && cg_exists(c, ct->name))
+                        m |= BIT(c);
+        ct->cg_started = m;
+}
+
+int ct_cg_check_parent(const struct container *ct, struct perror *e)
+{
+        const struct container *p = ct->parent;
+        unsigned missing;
+
+        if (!p || ct_is_root(p))
+                return 0;
+        missing = ct_cg_config_mask(ct) & ~ct_cg_mask(p);
+        for (int c = 0; c < CG_CONTROLLER_MAX; c++)
+                if (missing & BIT(c))
+                        return perror_set(e, EERROR_INVALID_STATE, -EBUSY,
+                                          "%s needs a %s cgroup, which its parent %s lacks (%s): stop the parent "
+                                          "or set controllers[%s]=true on it before its start",
+                                          ct->name, cg_controller_to_string(c), p->name,
+                                          p->cg_disabled & BIT(c) ? "disabled there" : "it started without",
+                                          cg_controller_to_string(c));
+        return 0;
 }
 
 static bool has_own(const struct container *ct, enum cg_controller c)
@@ -70,12 +131,80 @@ static bool has_own(const struct container *ct, enum cg_controller c)
         return !ct_is_root(ct) && (ct_cg_mask(ct) & BIT(c));
 }
 
-/* The manual: first-level default max(Total - 2G, Total * 3/4). */
+/* The manual: first-level default max(Total - margin, Total * 3/4), the
+ * margin (2G) from the config. */
 uint64_t ct_memory_limit_default(void)
 {
         uint64_t total = host_memory_total();
-        uint64_t a = total > 2 * GB ? total - 2 * GB : 0;
+        uint64_t margin = config->memory_limit_margin;
+        uint64_t a = total > margin ? total - margin : 0;
         return MAX(a, total / 4 * 3);
+}
+
+uint64_t ct_memory_guarantee_total(const struct container *ct)
+{
+        uint64_t sum = 0;
+
+        for (size_t i = 0; i < ct->n_children; i++)
+                if (ct->children[i]->state != CT_STOPPED)
+                        sum += ct_memory_guarantee_total(ct->children[i]);
+        return MAX(ct_is_root(ct) ? 0 : ct->memory_guarantee, sum);
+}
+
+/* "Hugetlb:" of /proc/meminfo: memory in huge pages of every size. */
+uint64_t host_hugetlb_total(void)
+{
+        _cleanup_free_ char *data = NULL;
+        unsigned long long kb;
+        const char *line;
+
+        if (read_file("/proc/meminfo", 65536, &data, NULL) < 0 || !(line = strstr(data, "\nHugetlb:")))
+                return 0;
+        return sscanf(line, "\nHugetlb: %llu kB", &kb) == 1 ? (uint64_t)kb * 1024 : 0;
+}
+
+uint64_t ct_memory_guarantee_available(void)
+{
+        uint64_t total = host_memory_total(), taken = host_hugetlb_total() + config->memory_guarantee_reserve;
+        return total > taken ? total - taken : 0;
+}
+
+int ct_memory_overcommit_check(const struct container *ct, const struct request *req, struct perror *e)
+{
+        uint64_t total, avail;
+
+        if (ct->level != 1 || !req || !req->client || req->client->superuser)
+                return 0;
+        total = ct_memory_guarantee_total(ct_root);
+        avail = ct_memory_guarantee_available();
+        if (total <= avail)
+                return 0;
+        return perror_set(e, EERROR_RESOURCE_NOT_AVAILABLE, -ENOSPC,
+                          "memory guarantees are overcommitted (%" PRIu64 " bytes of %" PRIu64 " available): "
+                          "only the super-user may start first-level containers now, %s is one", total, avail,
+                          ct->name);
+}
+
+int ct_memory_guarantee_check(struct container *ct, uint64_t want, struct perror *e)
+{
+        uint64_t old = ct->memory_guarantee, total, avail = ct_memory_guarantee_available();
+        enum ct_state old_state = ct->state;
+
+        if (!want)
+                return 0;
+        /* the tree as it would be: this container counted with want */
+        ct->memory_guarantee = want;
+        if (ct->state == CT_STOPPED)
+                ct->state = CT_STARTING;
+        total = ct_memory_guarantee_total(ct_root);
+        ct->memory_guarantee = old;
+        ct->state = old_state;
+        if (total <= avail)
+                return 0;
+        return perror_set(e, EERROR_RESOURCE_NOT_AVAILABLE, -ENOSPC,
+                          "memory_guarantee: overcommit: %s would bring the guarantees to %" PRIu64
+                          " bytes, %" PRIu64 " are available (host memory - hugetlb - reserve %" PRIu64 ")",
+                          ct->name, total, avail, config->memory_guarantee_reserve);
 }
 
 uint64_t ct_memory_limit(const struct container *ct)
@@ -265,6 +394,9 @@ static int apply_memory(struct container *ct, struct perror *e)
         uint64_t limit = ct_memory_limit(ct);
         int r;
 
+        r = ct_memory_guarantee_check(ct, ct->memory_guarantee, e);
+        if (r < 0)
+                return r;
         if (!has_own(ct, CG_MEMORY))
                 return 0;
         r = cg_set_memory_limit(ct->name, limit);
@@ -273,8 +405,51 @@ static int apply_memory(struct container *ct, struct perror *e)
         /* a respawn keeps the cgroup: undo pressurize_on_death */
         if (cg_has_feature(CG_FEAT_MEMORY_SOFT_LIMIT) && (r = cg_set_memory_soft_limit(ct->name, 0)) < 0)
                 return apply_failed(ct, "pressurize_on_death", r, e);
+        if (cg_has_feature(CG_FEAT_MEMORY_GUARANTEE) && (r = cg_set_memory_guarantee(ct->name, ct->memory_guarantee)) < 0)
+                return apply_failed(ct, "memory_guarantee", r, e);
         oom_watch_start(ct);
         return 0;
+}
+
+uint64_t ct_cpu_limit_bound(const struct container *ct)
+{
+        uint64_t bound = 0;
+
+        for (; ct && !ct_is_root(ct); ct = ct->parent)
+                if (ct->cpu_limit && (!bound || ct->cpu_limit < bound))
+                        bound = ct->cpu_limit;
+        return bound;
+}
+
+static bool cpu_cgroup_live(const struct container *ct)
+{
+        return !ct_is_root(ct) && (ct->cg_started & BIT(CG_CPU));
+}
+
+/* One pass over the live cpu cgroups of the subtree: top-down (a raised
+ * bound must reach the parent before the children) or bottom-up (a lowered
+ * one the children first). The first error is kept, the walk goes on. */
+static int cpu_limit_pass(struct container *ct, bool top_down)
+{
+        int r = 0, k;
+
+        if (top_down && cpu_cgroup_live(ct))
+                r = cg_set_cpu_limit(ct->name, ct_cpu_limit_bound(ct), ct->cpu_period);
+        for (size_t i = 0; i < ct->n_children; i++)
+                if ((k = cpu_limit_pass(ct->children[i], top_down)) < 0 && r >= 0)
+                        r = k;
+        if (!top_down && cpu_cgroup_live(ct) &&
+            (k = cg_set_cpu_limit(ct->name, ct_cpu_limit_bound(ct), ct->cpu_period)) < 0 && r >= 0)
+                r = k;
+        return r;
+}
+
+int ct_apply_cpu_limit_tree(struct container *ct)
+{
+        /* v1 refuses a child quota above its parent's (-EINVAL): top-down
+         * settles every raised bound, bottom-up then every lowered one */
+        (void) cpu_limit_pass(ct, true);
+        return cpu_limit_pass(ct, false);
 }
 
 static int apply_cpu(struct container *ct, struct perror *e)
@@ -287,28 +462,19 @@ static int apply_cpu(struct container *ct, struct perror *e)
         if (r < 0 && r != -EOPNOTSUPP)
                 return apply_failed(ct, "cpu_guarantee", r, e);
         if (ct->cpu_limit || cg_has_feature(CG_FEAT_CPU_LIMIT)) {
-                r = cg_set_cpu_limit(ct->name, ct->cpu_limit, ct->cpu_period);
+                r = cg_set_cpu_limit(ct->name, ct_cpu_limit_bound(ct), ct->cpu_period);
                 if (r < 0)
                         return apply_failed(ct, "cpu_limit", r, e);
         }
         return 0;
 }
 
+/* Even an inheriting container needs it: its siblings may reserve cpus. */
 static int apply_cpuset(struct container *ct, struct perror *e)
 {
-        _cleanup_free_ char *list = NULL;
-        int r;
-
-        if (!has_own(ct, CG_CPUSET) || !ct->cpu_set || ct->cpu_set->policy != RES_CPUSET_SET)
+        if (!has_own(ct, CG_CPUSET))
                 return 0;
-        list = res_cpumask_format(&ct->cpu_set->cpus);
-        if (!list)
-                return -ENOMEM;
-        r = cg_set_cpuset_cpus(ct->name, list);
-        if (r < 0)
-                return perror_set_errno(e, r == -EINVAL ? EERROR_RESOURCE_NOT_AVAILABLE : EERROR_UNKNOWN, r,
-                                        "%s: cpu_set %s is not available in the parent", ct->name, list);
-        return 0;
+        return ct_cpuset_distribute(ct, e);
 }
 
 static int apply_pids(struct container *ct, struct perror *e)

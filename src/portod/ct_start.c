@@ -159,12 +159,13 @@ static int create_cgroups(struct container *ct, struct perror *e)
 {
         /* a respawn keeps the cgroups it has and may need more */
         unsigned mask = ct->cg_started | ct_cg_config_mask(ct);
+        int r = ct_cg_check_parent(ct, e);
 
+        if (r < 0)
+                return r;
         ct->cg_started = mask;
 
         for (int c = 0; c < CG_CONTROLLER_MAX; c++) {
-                int r;
-
                 if (!(mask & (1u << c)))
                         continue;
                 r = cg_create(c, ct_cg_rel(ct));
@@ -194,6 +195,12 @@ void ct_cgroups_remove(struct container *ct)
                                           cg_controller_to_string(c));
         }
         ct->cg_started = 0;
+        /* its reserved cpus go back to the siblings */
+        if ((mask & (1u << CG_CPUSET)) && ct_cpuset_reserves(ct)) {
+                struct perror pe = { 0 };
+                if (ct_cpuset_distribute(ct, &pe) < 0)
+                        log_warning("%s: cannot give back the cpus: %s", ct->name, pe.msg);
+        }
 }
 
 /* The main process joins the container's cgroup in every controller, or
@@ -209,11 +216,14 @@ static int cgroup_procs(const struct container *ct, char ***ret, struct perror *
 
                 if (!(supported & (1u << c)))
                         continue;
-                r = cg_path(c, ct_cg_rel_for(ct, c), &path);
+                r = cg_procs_path(c, ct_cg_rel_for(ct, c), &path);
                 if (r < 0)
                         return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot find %s cgroup",
                                                 cg_controller_to_string(c));
-                r = strv_consume(&v, strdup_printf("%s/cgroup.procs", path));
+                /* v2: one hierarchy, every controller names the same file */
+                if (strv_contains(v, path))
+                        continue;
+                r = strv_consume(&v, TAKE_PTR(path));
                 if (r < 0)
                         return r;
         }
@@ -498,6 +508,8 @@ int ct_start(struct container *ct, struct request *req, struct perror *e)
                 return perror_set(e, EERROR_INVALID_STATE, -EINVAL, "cannot start %s: it is %s, not stopped",
                                   ct->name, ct_state_to_string(ct->state));
         r = start_parent(ct, req, e);
+        if (r >= 0)
+                r = ct_memory_overcommit_check(ct, req, e);
         if (r < 0)
                 return r;
 

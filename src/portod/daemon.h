@@ -33,6 +33,8 @@ struct portod_config {
         uint64_t respawn_delay_ns;      /* default respawn_delay, 1 s */
         char *default_ulimit;           /* "core: 0 unlimited; nofile: 8K 1M" */
         char **extra_env;               /* "NAME=VALUE" from container.extra_env */
+        uint64_t memory_guarantee_reserve; /* daemon.memory_guarantee_reserve, 2 GiB */
+        uint64_t memory_limit_margin;   /* container.memory_limit_margin, 2 GiB */
 };
 
 extern struct portod_config *config;

@@ -526,6 +526,8 @@ static int restore_one(const struct record *rec)
                 ct_state_from_string(v, &ct->paused_from);
         if ((v = rec_get(rec, "_state")))
                 ct_state_from_string(v, &state);
+        if (state != CT_STOPPED)
+                ct_cg_restore_started(ct);
         reattach(ct, rec, state);
         ct->change_time_ms = rec_u64(rec, "_change_time");
         ct_save(ct);

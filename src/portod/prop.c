@@ -146,41 +146,43 @@ static bool state_dead(enum ct_state s)
         return s == CT_DEAD || s == CT_RESPAWNING;
 }
 
-/* Rule 3 of 10.7: "<controller>.<knob>" read through the cgroup module. */
+/* Rule 3 of 10.7: "<controller>.<knob>" read through the cgroup module,
+ * which refuses names with '/' or "..". "cgroup.*" files are read in the
+ * freezer cgroup, the one every container has. */
 static int get_cgroup_knob(struct container *ct, const char *property, struct strbuf *out,
                            struct perror *e)
 {
-        _cleanup_free_ char *path = NULL, *file = NULL, *data = NULL;
+        _cleanup_free_ char *data = NULL;
         const char *dot = strchr(property, '.');
         char controller[32];
         enum cg_controller c;
         size_t len;
         int r;
 
-        if ((size_t)(dot - property) >= sizeof(controller) || strchr(dot + 1, '/') ||
-            streq(dot + 1, ".") || streq(dot + 1, ".."))
+        if ((size_t)(dot - property) >= sizeof(controller))
                 return perror_set(e, EERROR_INVALID_PROPERTY, -EINVAL, "unknown property \"%s\"", property);
         memcpy(controller, property, dot - property);
         controller[dot - property] = 0;
-        if (cg_controller_from_string(controller, &c) < 0)
-                return perror_set(e, EERROR_INVALID_PROPERTY, -EINVAL, "unknown property \"%s\"", property);
-        if (!(ct_cg_mask(ct) & (1u << c)))
+        if (streq(controller, "cgroup"))
+                c = CG_FREEZER;
+        else if (cg_controller_from_string(controller, &c) < 0)
                 return perror_set(e, EERROR_INVALID_PROPERTY, -EINVAL,
-                                  "%s: controller %s is not enabled for the container", property, controller);
+                                  "unknown property \"%s\": no property and no cgroup controller \"%s\"",
+                                  property, controller);
+        if (!cg_supported(c))
+                return perror_set(e, EERROR_INVALID_PROPERTY, -EOPNOTSUPP,
+                                  "%s: controller %s is not available on this host", property, controller);
         if (!ct_is_root(ct) && !state_runtime(ct->state))
                 return perror_set(e, EERROR_INVALID_STATE, -EINVAL,
                                   "%s: not available in state %s", property, ct_state_to_string(ct->state));
-        r = cg_path(c, ct_cg_rel_for(ct, c), &path);
-        if (r < 0)
-                return perror_set_errno(e, EERROR_UNKNOWN, r, "%s: cannot find the cgroup", property);
-        file = strdup_printf("%s/%s", path, property);
-        if (!file)
-                return -ENOMEM;
-        r = read_file(file, 4 << 20, &data, &len);
-        if (r == -ENOENT || r == -EISDIR)
-                return perror_set(e, EERROR_INVALID_PROPERTY, r, "unknown property \"%s\"", property);
+        /* a container without a cgroup of its own in c shares its parent's */
+        r = cg_read_knob(ct_cg_rel_for(ct, c), property, &data);
+        if (r == -EINVAL || r == -EOPNOTSUPP || r == -EISDIR)
+                return perror_set(e, EERROR_INVALID_PROPERTY, r, "unknown property \"%s\": %s", property,
+                                  r == -EINVAL ? "not a cgroup file name" : "the cgroup has no such file");
         if (r < 0)
                 return perror_set_errno(e, EERROR_UNKNOWN, r, "%s: cannot read", property);
+        len = strlen(data);
         while (len > 0 && data[len - 1] == '\n')
                 len--;
         return strbuf_append_n(out, data, len);

@@ -30,12 +30,26 @@ static int parse_power(struct prop_ctx *x, const char *name, const char *value, 
         return 0;
 }
 
+/* The new limit and period go to the container's cgroup and, as a bound,
+ * to its descendants'; a refusal restores the old values everywhere. */
 static int write_cpu_limit(struct prop_ctx *x, uint64_t power, uint64_t period)
 {
+        struct container *ct = x->ct;
+        uint64_t old_power = ct->cpu_limit, old_period = ct->cpu_period;
         int r = prop_live(x, "cpu_limit", CG_CPU);
-        if (r > 0 && (r = cg_set_cpu_limit(x->ct->name, power, period)) < 0)
+
+        if (r <= 0)
+                return r;
+        ct->cpu_limit = power;
+        ct->cpu_period = period;
+        r = ct_apply_cpu_limit_tree(ct);
+        if (r < 0) {
+                ct->cpu_limit = old_power;
+                ct->cpu_period = old_period;
+                (void) ct_apply_cpu_limit_tree(ct);
                 return prop_cg_refused(x, "cpu_limit", CG_FEAT_CPU_LIMIT, r);
-        return r;
+        }
+        return 1;
 }
 
 static int write_cpu_shares(struct prop_ctx *x, const char *what, enum res_cpu_policy p, double weight,
@@ -188,10 +202,39 @@ static int get_cpu_set(struct prop_ctx *x, struct strbuf *out)
         return s ? strbuf_append(out, s) : -ENOMEM;
 }
 
+/* What can be checked without the tree: the cpus and nodes exist, the
+ * counts fit in the host. */
+static int check_cpu_set(struct prop_ctx *x, const char *value, const struct res_cpuset *cs)
+{
+        struct res_cpumask online, node;
+        _cleanup_free_ char *all = NULL;
+
+        if (cg_get_cpuset_cpus("", true, &all) < 0 || res_cpumask_parse(all, &online) < 0)
+                return 0;       /* the kernel will tell */
+        switch (cs->policy) {
+        case RES_CPUSET_SET:
+                if (!res_cpumask_subset(&cs->cpus, &online))
+                        return pv_invalid(x->e, "cpu_set", value, "names cpus the host does not have");
+                return 0;
+        case RES_CPUSET_NODE:
+                if (ct_cpuset_node_cpus(cs->arg, &node) < 0)
+                        return pv_invalid(x->e, "cpu_set", value, "names a NUMA node the host does not have");
+                return 0;
+        case RES_CPUSET_RESERVE:
+        case RES_CPUSET_THREADS:
+        case RES_CPUSET_CORES:
+                if (cs->arg > res_cpumask_count(&online))
+                        return pv_invalid(x->e, "cpu_set", value, "asks for more cpus than the host has");
+                return 0;
+        default:
+                return 0;
+        }
+}
+
 static int set_cpu_set(struct prop_ctx *x, const char *value)
 {
         _cleanup_free_ struct res_cpuset *cs = malloc(sizeof(*cs));
-        _cleanup_free_ char *list = NULL;
+        _cleanup_free_ struct res_cpuset *old = NULL;
         int r;
 
         if (!cs)
@@ -202,32 +245,21 @@ static int set_cpu_set(struct prop_ctx *x, const char *value)
         if (r < 0)
                 return pv_invalid(x->e, "cpu_set", value, "is not a cpu list (0-3,5), node N, reserve N, threads N "
                                   "or cores N");
-        if (cs->policy != RES_CPUSET_INHERIT && cs->policy != RES_CPUSET_SET)
-                return perror_set(x->e, EERROR_NOT_SUPPORTED, -EOPNOTSUPP,
-                                  "cpu_set: \"%s\": the %s form needs the cpu topology, which portod does not "
-                                  "read yet; use a cpu list", value, res_cpuset_policy_to_string(cs->policy));
-        if (cs->policy == RES_CPUSET_SET) {
-                struct res_cpumask online;
-                _cleanup_free_ char *all = NULL;
-                if (cg_get_cpuset_cpus("", true, &all) >= 0 && res_cpumask_parse(all, &online) >= 0 &&
-                    !res_cpumask_subset(&cs->cpus, &online))
-                        return pv_invalid(x->e, "cpu_set", value, "names cpus the host does not have");
-        }
-        r = cs->policy == RES_CPUSET_SET || x->ct->cpu_set ? prop_live(x, "cpu_set", CG_CPUSET) : 0;
-        if (r > 0) {
-                /* "" makes the cgroup follow the parent again */
-                list = cs->policy == RES_CPUSET_SET ? res_cpumask_format(&cs->cpus) : strdup("");
-                if (!list)
-                        return -ENOMEM;
-                r = cg_set_cpuset_cpus(x->ct->name, list);
-                if (r < 0)
-                        return perror_set_errno(x->e, EERROR_RESOURCE_NOT_AVAILABLE, r,
-                                                "cpu_set: %s is not available (parent's cpus or a child's)", list);
-        }
+        if ((r = check_cpu_set(x, value, cs)) < 0)
+                return r;
+        r = cs->policy != RES_CPUSET_INHERIT || x->ct->cpu_set ? prop_live(x, "cpu_set", CG_CPUSET) : 0;
         if (r < 0)
                 return r;
-        free(x->ct->cpu_set);
+        old = x->ct->cpu_set;
         x->ct->cpu_set = cs->policy == RES_CPUSET_INHERIT ? NULL : TAKE_PTR(cs);
+        /* live: the siblings' sets may change too; a refusal restores all */
+        if (r > 0 && (r = ct_cpuset_distribute(x->ct, x->e)) < 0) {
+                struct perror ignore = { 0 };
+                free(x->ct->cpu_set);
+                x->ct->cpu_set = TAKE_PTR(old);
+                (void) ct_cpuset_distribute(x->ct, &ignore);
+                return r;
+        }
         return x->ct->cpu_set ? 0 : 1;
 }
 
@@ -291,10 +323,74 @@ static int get_cpu_limit_total(struct prop_ctx *x, struct strbuf *out)
 
 /* ---- io ---- */
 
+/* The key of io_limit[key]: the normalized form ("sda  r" -> "sda r"). */
+static int parse_io_index(struct prop_ctx *x, const char *name, struct res_io_limit *ret)
+{
+        int r = res_parse_io_key(x->index, ret);
+
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return perror_set(x->e, EERROR_INVALID_VALUE, r, "%s[%s]: not \"<disk>|<path>|fs [r|w]\"", name,
+                                  x->index);
+        return 0;
+}
+
+/* io_limit[key]: the value of that key, 0 when it has no limit. */
 static int get_io_limits(struct prop_ctx *x, struct strbuf *out, bool ops)
 {
-        _cleanup_free_ char *s = res_format_io_limits(ops ? &x->ct->io_ops_limit : &x->ct->io_limit);
+        const struct res_io_limits *cur = ops ? &x->ct->io_ops_limit : &x->ct->io_limit;
+        _cleanup_free_ char *s = NULL;
+        struct res_io_limit key = { 0 };
+        uint64_t v = 0;
+        int r;
+
+        if (x->index) {
+                r = parse_io_index(x, ops ? "io_ops_limit" : "io_limit", &key);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0; i < cur->n; i++)
+                        if (streq(cur->v[i].key, key.key))
+                                v = cur->v[i].value;
+                res_io_limit_done(&key);
+                return pv_format_u64(out, v);
+        }
+        s = res_format_io_limits(cur);
         return s ? strbuf_append(out, s) : -ENOMEM;
+}
+
+/* io_limit[key]=value: the current map with that key replaced (0 or ""
+ * removes it). */
+static int io_limits_with_index(struct prop_ctx *x, const char *name, const char *value,
+                                const struct res_io_limits *cur, struct res_io_limits *ret)
+{
+        struct res_io_limit e = { 0 };
+        uint64_t v = 0;
+        int r = parse_io_index(x, name, &e);
+
+        if (r < 0)
+                return r;
+        if (!isempty(value) && (r = pv_parse_size(name, value, UINT64_MAX, &v, x->e)) < 0) {
+                res_io_limit_done(&e);
+                return r;
+        }
+        for (size_t i = 0; i < cur->n; i++) {
+                struct res_io_limit c = cur->v[i];
+                c.key = strdup(c.key);
+                c.target = strdup(c.target);
+                if (!c.key || !c.target || (r = res_io_limits_put(ret, &c)) < 0) {
+                        res_io_limit_done(&c);
+                        res_io_limit_done(&e);
+                        return -ENOMEM;
+                }
+        }
+        if (!v) {
+                (void) res_io_limits_remove(ret, e.key);
+                res_io_limit_done(&e);
+                return 0;
+        }
+        e.value = v;
+        return res_io_limits_put(ret, &e);
 }
 
 static int set_io_limits(struct prop_ctx *x, const char *value, bool ops)
@@ -302,8 +398,10 @@ static int set_io_limits(struct prop_ctx *x, const char *value, bool ops)
         const char *name = ops ? "io_ops_limit" : "io_limit";
         struct res_io_limits *cur = ops ? &x->ct->io_ops_limit : &x->ct->io_limit;
         _cleanup_io_limits_ struct res_io_limits l = { 0 };
-        int r = res_parse_io_limits(value, &l);
+        int r = x->index ? io_limits_with_index(x, name, value, cur, &l) : res_parse_io_limits(value, &l);
 
+        if (r < 0 && x->index)
+                return r;
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
@@ -485,7 +583,8 @@ struct prop prop_cpu_io_table[] = {
         { "cpu_usage_system", "consumed kernel cpu time in nanoseconds", RT, get_cpu_usage_system, NULL, 0 },
         { "cpu_wait", "time waiting for a cpu in nanoseconds (offstream kernel feature)", RT, get_cpu_wait, NULL, 0 },
         { "cpu_throttled", "time throttled by cpu_limit in nanoseconds", RT, get_cpu_throttled, NULL, 0 },
-        { "cpu_limit", "cpu limit: 0..100 (% of the host) or <cores>c; 0 = unlimited; the root shows the cpu count",
+        { "cpu_limit", "cpu limit: 0..100 (% of the host) or <cores>c; 0 = unlimited; the root shows the cpu count; "
+          "the kernel gets the least of it and the parents' (a child cannot exceed its parent)",
           CFG, get_cpu_limit, set_cpu_limit, 0 },
         { "cpu_guarantee", "cpu guarantee: 0..100 (% of the host) or <cores>c; raises cpu shares", CFG,
           get_cpu_guarantee, set_cpu_guarantee, 0 },
@@ -494,12 +593,15 @@ struct prop prop_cpu_io_table[] = {
         { "cpu_weight", "cpu weight 0.01..100, default 1: multiplies cpu shares", CFG,
           get_cpu_weight, set_cpu_weight, 0 },
         { "cpu_policy", "cpu scheduler policy: normal|high|rt|batch|idle|iso", CFG, get_cpu_policy, set_cpu_policy, 0 },
-        { "cpu_set", "cpu affinity: [N|N-M,]... (node N, reserve N, threads N, cores N: not yet); empty = parent's",
+        { "cpu_set", "cpu affinity: [N|N-M,]... | node N | reserve N (N own cpus and the rest) | threads N (only "
+          "N own cpus) | cores N (N own cores, a thread of each); reserved cpus leave the siblings' sets; empty = "
+          "the parent's unreserved cpus",
           CFG, get_cpu_set, set_cpu_set, 0 },
         { "cpu_set_affinity", "resulting cpu affinity: [N,N-M,]...", RT, get_cpu_set_affinity, NULL, 0 },
-        { "io_limit", "io bandwidth limit: <disk>|<path>|fs [r|w]: <bytes/s>;...", CFG, get_io_limit, set_io_limit, 0 },
-        { "io_ops_limit", "io operations limit: <disk>|<path>|fs [r|w]: <iops>;...", CFG,
-          get_io_ops_limit, set_io_ops_limit, 0 },
+        { "io_limit", "io bandwidth limit: <disk>|<path>|fs [r|w]: <bytes/s>;...; io_limit[<key>] one key (0 = none)",
+          CFG | PROP_INDEXED, get_io_limit, set_io_limit, 0 },
+        { "io_ops_limit", "io operations limit: <disk>|<path>|fs [r|w]: <iops>;...; io_ops_limit[<key>] one key",
+          CFG | PROP_INDEXED, get_io_ops_limit, set_io_ops_limit, 0 },
         { "io_read", "bytes read from disks: <disk>: <bytes>;... hw: total; io_read[disk|path|hw]",
           RT | PROP_INDEXED, get_io_read, NULL, 0 },
         { "io_write", "bytes written to disks: <disk>: <bytes>;... hw: total; io_write[disk|path|hw]",

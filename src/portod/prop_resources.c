@@ -113,7 +113,6 @@ struct mem_knob {
 };
 
 static const struct mem_knob mem_knobs[] = {
-        { "memory_guarantee", CG_FEAT_MEMORY_GUARANTEE, false },
         { "anon_limit", CG_FEAT_ANON_LIMIT, false },
         { "anon_only", CG_FEAT_ANON_ONLY, true },
         { "dirty_limit", CG_FEAT_DIRTY_LIMIT, false },
@@ -123,8 +122,6 @@ static const struct mem_knob mem_knobs[] = {
 static int mem_knob_write(const char *rel, enum cg_feature f, uint64_t v)
 {
         switch (f) {
-        case CG_FEAT_MEMORY_GUARANTEE:
-                return cg_set_memory_guarantee(rel, v);
         case CG_FEAT_ANON_LIMIT:
                 return cg_set_anon_limit(rel, v);
         case CG_FEAT_ANON_ONLY:
@@ -144,8 +141,6 @@ static int mem_knob_read(const char *rel, enum cg_feature f, uint64_t *ret)
         int r;
 
         switch (f) {
-        case CG_FEAT_MEMORY_GUARANTEE:
-                return cg_get_memory_guarantee(rel, ret);
         case CG_FEAT_ANON_LIMIT:
                 return cg_get_anon_limit(rel, ret);
         case CG_FEAT_DIRTY_LIMIT:
@@ -208,11 +203,41 @@ static int set_mem_knob(struct prop_ctx *x, const char *value, const struct mem_
 #define MEM_KNOB(fn, i) \
         static int get_##fn(struct prop_ctx *x, struct strbuf *out) { return get_mem_knob(x, out, &mem_knobs[i]); } \
         static int set_##fn(struct prop_ctx *x, const char *v) { return set_mem_knob(x, v, &mem_knobs[i]); }
-MEM_KNOB(memory_guarantee, 0)
-MEM_KNOB(anon_limit, 1)
-MEM_KNOB(anon_only, 2)
-MEM_KNOB(dirty_limit, 3)
-MEM_KNOB(recharge_on_pgfault, 4)
+MEM_KNOB(anon_limit, 0)
+MEM_KNOB(anon_only, 1)
+MEM_KNOB(dirty_limit, 2)
+MEM_KNOB(recharge_on_pgfault, 3)
+
+/* memory_guarantee: kept and accounted (overcommit rule, totals) on every
+ * kernel; the reclaim protection itself needs the kernel knob (v2
+ * memory.low, offstream v1 memory.low_limit_in_bytes), written when there
+ * is one. Mainline v1 has nothing equivalent (the soft limit would make
+ * the container the first one reclaimed, the opposite). */
+static int get_memory_guarantee(struct prop_ctx *x, struct strbuf *out)
+{
+        return pv_format_u64(out, x->ct->memory_guarantee);
+}
+
+static int set_memory_guarantee(struct prop_ctx *x, const char *value)
+{
+        bool reset = isempty(value);
+        uint64_t v = 0;
+        int r;
+
+        if (!reset && (r = pv_parse_size("memory_guarantee", value, UINT64_MAX, &v, x->e)) < 0)
+                return r;
+        if (ct_is_root(x->ct))
+                return perror_set(x->e, EERROR_PERMISSION, -EPERM, "memory_guarantee cannot be set for the root container");
+        /* a record being restored was checked when it was set */
+        if (x->req && x->ct->state != CT_STOPPED && v > x->ct->memory_guarantee &&
+            (r = ct_memory_guarantee_check(x->ct, v, x->e)) < 0)
+                return r;
+        if (cg_has_feature(CG_FEAT_MEMORY_GUARANTEE) && prop_cgroups_exist(x->ct) &&
+            (ct_cg_mask(x->ct) & (1u << CG_MEMORY)) && (r = cg_set_memory_guarantee(x->ct->name, v)) < 0)
+                return prop_cg_refused(x, "memory_guarantee", CG_FEAT_MEMORY_GUARANTEE, r);
+        x->ct->memory_guarantee = v;
+        return reset ? 1 : 0;
+}
 
 static int memory_stat(struct prop_ctx *x, const char *what, struct cg_memory_stat *st)
 {
@@ -253,6 +278,22 @@ static int get_anon_max_usage(struct prop_ctx *x, struct strbuf *out)
                 return prop_not_supported(x, "anon_max_usage", CG_FEAT_ANON_MAX_USAGE);
         r = cg_anon_max_usage(prop_rel_for(x, CG_MEMORY), &v);
         return r < 0 ? prop_cg_refused(x, "anon_max_usage", CG_FEAT_ANON_MAX_USAGE, r) : pv_format_u64(out, v);
+}
+
+/* "Set to empty for reset" (the manual). */
+static int set_anon_max_usage(struct prop_ctx *x, const char *value)
+{
+        int r;
+
+        if (!cg_has_feature(CG_FEAT_ANON_MAX_USAGE))
+                return prop_not_supported(x, "anon_max_usage", CG_FEAT_ANON_MAX_USAGE);
+        if (!isempty(value))
+                return pv_invalid(x->e, "anon_max_usage", value, "can only be reset (set to empty)");
+        if (!prop_cgroups_exist(x->ct) || !(ct_cg_mask(x->ct) & (1u << CG_MEMORY)))
+                return perror_set(x->e, EERROR_INVALID_STATE, -EBUSY, "anon_max_usage: %s has no memory cgroup "
+                                  "now", x->ct->name);
+        r = cg_anon_reset_max_usage(x->ct->name);
+        return r < 0 ? prop_cg_refused(x, "anon_max_usage", CG_FEAT_ANON_MAX_USAGE, r) : 1;
 }
 
 static int get_oom_kills(struct prop_ctx *x, struct strbuf *out)
@@ -532,9 +573,9 @@ static int set_pressurize_on_death(struct prop_ctx *x, const char *value)
         return 0;
 }
 
-static int get_memory_guarantee_total(struct prop_ctx *x, struct strbuf *out _unused_)
+static int get_memory_guarantee_total(struct prop_ctx *x, struct strbuf *out)
 {
-        return prop_not_supported(x, "memory_guarantee_total", CG_FEAT_MEMORY_GUARANTEE);
+        return pv_format_u64(out, ct_memory_guarantee_total(x->ct));
 }
 
 static int get_anon_limit_total(struct prop_ctx *x, struct strbuf *out _unused_)
@@ -614,6 +655,9 @@ static int get_hugetlb_limit(struct prop_ctx *x, struct strbuf *out)
         uint64_t v = 0;
         int r;
 
+        /* the manual: the root shows the hugetlb total size */
+        if (ct_is_root(x->ct))
+                return pv_format_u64(out, host_hugetlb_total());
         if (!cg_has_feature(CG_FEAT_HUGETLB))
                 return prop_not_supported(x, "hugetlb_limit", CG_FEAT_HUGETLB);
         if (ct_is_root(x->ct) || prop_cgroups_exist(x->ct)) {
@@ -651,8 +695,10 @@ struct prop prop_resources_table[] = {
         { "memory_usage", "current memory usage in bytes", RT, get_memory_usage, NULL, 0 },
         { "anon_usage", "current anonymous memory usage in bytes (anon, shmem, swap)", RT, get_anon_usage, NULL, 0 },
         { "cache_usage", "current page cache usage in bytes", RT, get_cache_usage, NULL, 0 },
-        { "anon_max_usage", "peak anon_usage in bytes (offstream kernel feature)", RT, get_anon_max_usage, NULL, 0 },
-        { "max_rss", "alias of anon_max_usage (offstream kernel feature)", RT, get_anon_max_usage, NULL, 0 },
+        { "anon_max_usage", "peak anon_usage in bytes, set to empty for reset (offstream kernel feature)",
+          PROP_RUNTIME | PROP_DYNAMIC, get_anon_max_usage, set_anon_max_usage, 0 },
+        { "max_rss", "alias of anon_max_usage (offstream kernel feature)", PROP_RUNTIME | PROP_DYNAMIC,
+          get_anon_max_usage, set_anon_max_usage, 0 },
         { "minor_faults", "minor page faults (file cache hits)", RT, get_minor_faults, NULL, 0 },
         { "major_faults", "major page faults (reads from disk)", RT, get_major_faults, NULL, 0 },
         { "oom_kills", "OOM kills in the memory cgroup of the container", RT, get_oom_kills, NULL, 0 },
@@ -660,7 +706,9 @@ struct prop prop_resources_table[] = {
           "max(total - 2G, total * 3/4)", CFG, get_memory_limit, set_memory_limit, 0 },
         { "memory_limit_total", "effective memory limit: minimum over the container and its parents",
           PROP_RO, get_memory_limit_total, NULL, 0 },
-        { "memory_guarantee", "memory guarantee in bytes (offstream kernel feature)", PROP_DYNAMIC,
+        { "memory_guarantee", "guarantee for memory_usage in bytes, default 0; the sum over the tree may not pass "
+          "host memory - hugetlb - daemon.memory_guarantee_reserve (2G); reclaim protection needs memory.low "
+          "(v2) or the offstream low_limit_in_bytes, else it is only accounted", CFG,
           get_memory_guarantee, set_memory_guarantee, 0 },
         { "anon_limit", "limit of anon_usage in bytes (offstream kernel feature)", PROP_DYNAMIC,
           get_anon_limit, set_anon_limit, 0 },
@@ -681,14 +729,15 @@ struct prop prop_resources_table[] = {
           get_oom_is_fatal, set_oom_is_fatal, 0 },
         { "pressurize_on_death", "tiny soft memory limit while dead, default false", CFG,
           get_pressurize_on_death, set_pressurize_on_death, 0 },
-        { "memory_guarantee_total", "memory guarantee of the container and its running children "
-          "(needs memory_guarantee: offstream kernel feature)", PROP_RO, get_memory_guarantee_total, NULL, 0 },
+        { "memory_guarantee_total", "max(memory_guarantee, sum of memory_guarantee_total of the children that are "
+          "not stopped)", PROP_RO, get_memory_guarantee_total, NULL, 0 },
         { "anon_limit_total", "effective anon_limit over the parents (offstream kernel feature)", PROP_RO,
           get_anon_limit_total, NULL, 0 },
         { "virtual_memory", "sum over the container's own processes: <type>: <bytes>;... (count, size, "
           "max_size, used, max_used, anon, file, shmem, huge, swap, locked, data, stack, code, table)",
           RT | PROP_INDEXED, get_virtual_memory, NULL, 0 },
-        { "hugetlb_limit", "hugetlb (2MB pages) limit in bytes; set while running", PROP_DYNAMIC,
+        { "hugetlb_limit", "hugetlb (2MB pages) limit in bytes; set while running; the root shows the hugetlb "
+          "total size", PROP_DYNAMIC,
           get_hugetlb_limit, set_hugetlb_limit, 0 },
         { "process_count", "current process count", RT, get_process_count, NULL, 0 },
         { "thread_count", "current thread count", RT, get_thread_count, NULL, 0 },

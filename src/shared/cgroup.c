@@ -310,12 +310,23 @@ static bool rel_valid(const char *rel)
         }
 }
 
+/* v2 "no internal processes": controllers cannot be enabled for the
+ * children of a (non-root) cgroup that holds processes, so the daemon's
+ * processes move from its own cgroup into this leaf beside the containers'
+ * root. A later cg_init (worker, restart) finds itself in the leaf and
+ * takes its parent as the own cgroup again. */
+#define V2_LEAF "portod-leaf"
+
 static int hierarchy_set_root(struct hierarchy *h, const char *prefix)
 {
         const char *below = h->own;
 
         if (!h->own)
                 return -ENOENT;
+        if (cg.v2 && endswith(h->own, "/" V2_LEAF)) {
+                size_t n = strlen(h->own) - strlen("/" V2_LEAF);
+                h->own[n ? n : 1] = 0;
+        }
         /* The mount may show only a subtree of the hierarchy (a container's
          * view): our cgroup must be inside it. */
         if (!streq(h->mount_root, "/")) {
@@ -345,15 +356,17 @@ static bool word_in_file(const char *path, const char *word)
 }
 
 /* v2: let the children of dir have every controller we use that dir has.
- * Fails (EBUSY) where dir itself holds processes; the children then simply
- * lack those controllers, which cg_supported()/knob writes reveal. */
-static void v2_enable_subtree(const char *dir)
+ * Fails (EBUSY) where dir itself holds processes (the return value says
+ * so); the children then lack those controllers, which cg_supported()/knob
+ * writes reveal. */
+static bool v2_enable_subtree(const char *dir)
 {
         _cleanup_free_ char *avail = path_join3(dir, "cgroup.controllers", NULL);
         _cleanup_free_ char *subtree = path_join3(dir, "cgroup.subtree_control", NULL);
+        bool busy = false;
 
         if (!avail || !subtree)
-                return;
+                return false;
         for (unsigned i = 0; i < CG_CONTROLLER_MAX; i++) {
                 const char *name = controllers[i].v2_name;
                 char buf[32];
@@ -365,7 +378,41 @@ static void v2_enable_subtree(const char *dir)
                 r = write_file(subtree, buf);
                 if (r < 0)
                         log_debug_errno(r, "cgroup: cannot enable %s in %s: %m", name, dir);
+                busy |= r == -EBUSY;
         }
+        return busy;
+}
+
+/* Move every process of dir into its child cgroup `leaf` (V2_LEAF,
+ * V2_TASK_LEAF). A few rounds: processes may fork meanwhile. */
+static int v2_move_tasks(const char *dir, const char *leafname)
+{
+        _cleanup_free_ char *leaf = path_join3(dir, leafname, NULL);
+        _cleanup_free_ char *from = path_join3(dir, "cgroup.procs", NULL);
+        _cleanup_free_ char *to = path_join3(dir, leafname, "cgroup.procs");
+
+        if (!leaf || !from || !to)
+                return -ENOMEM;
+        if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        for (int round = 0; round < 5; round++) {
+                _cleanup_free_ char *procs = NULL;
+                char *save = NULL;
+                bool moved = false;
+                int r = read_file(from, 1 << 20, &procs, NULL);
+
+                if (r < 0)
+                        return r;
+                for (char *t = strtok_r(procs, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+                        r = write_file(to, t);
+                        if (r < 0 && r != -ESRCH)
+                                return r;
+                        moved = true;
+                }
+                if (!moved)
+                        return 0;
+        }
+        return -EBUSY;
 }
 
 /* v1 cpuset: a new cgroup has empty cpus/mems and refuses tasks until they
@@ -418,7 +465,14 @@ static int create_root(struct hierarchy *h, const char *prefix)
                         char *slash = strrchr(p, '/');
 
                         *slash = 0;
-                        v2_enable_subtree(p);
+                        /* only our own cgroup can hold processes here */
+                        if (v2_enable_subtree(p) && (size_t) (slash - p) == base - 1) {
+                                int r = v2_move_tasks(p, V2_LEAF);
+                                if (r < 0)
+                                        log_debug_errno(r, "cgroup: cannot move out of %s: %m", p);
+                                else
+                                        (void) v2_enable_subtree(p);
+                        }
                         *slash = '/';
                 }
                 if (mkdir(p, 0755) < 0 && errno != EEXIST)
@@ -617,6 +671,44 @@ int cg_kernel_path(enum cg_controller c, const char *rel, char **ret)
 
 /* ---- create, remove, attach ---------------------------------------------- */
 
+/* v2 "no internal processes" inside our tree: a container whose cgroup
+ * holds tasks (its own, started before its children) cannot hand
+ * controllers to a child cgroup. Its tasks then move into this leaf of its
+ * cgroup, and new tasks of it join there (cg_procs_path). Container names
+ * cannot contain '+', so the leaf never meets a child container. Limits
+ * set on the container's cgroup still cover the leaf (hierarchical). */
+#define V2_TASK_LEAF "+self"
+
+/* dir/V2_TASK_LEAF when it exists (v2), else NULL. malloc'ed. */
+static char *task_leaf(const char *dir)
+{
+        _cleanup_free_ char *leaf = NULL;
+        struct stat st;
+
+        if (!cg.v2)
+                return NULL;
+        leaf = path_join3(dir, V2_TASK_LEAF, NULL);
+        if (!leaf || stat(leaf, &st) < 0 || !S_ISDIR(st.st_mode))
+                return NULL;
+        return TAKE_PTR(leaf);
+}
+
+/* Enable the controllers of parent for its children, moving the tasks of
+ * parent into its task leaf first if they are in the way (not for our
+ * root: that is done in cg_init, see V2_LEAF). */
+static void v2_prepare_parent(const char *parent, bool is_root)
+{
+        int r;
+
+        if (!v2_enable_subtree(parent) || is_root)
+                return;
+        r = v2_move_tasks(parent, V2_TASK_LEAF);
+        if (r < 0)
+                log_debug_errno(r, "cgroup: cannot move the tasks of %s into its leaf: %m", parent);
+        else
+                (void) v2_enable_subtree(parent);
+}
+
 int cg_create(enum cg_controller c, const char *rel)
 {
         _cleanup_free_ char *path = NULL;
@@ -631,7 +723,7 @@ int cg_create(enum cg_controller c, const char *rel)
                 if (!parent)
                         return -ENOMEM;
                 *strrchr(parent, '/') = 0;
-                v2_enable_subtree(parent);
+                v2_prepare_parent(parent, !strchr(rel, '/'));
         }
         if (mkdir(path, 0755) < 0) {
                 if (errno != EEXIST)
@@ -661,7 +753,9 @@ int cg_remove(enum cg_controller c, const char *rel)
         /* Killed tasks leave the cgroup a moment after they die. */
         deadline = now_ms() + REMOVE_TIMEOUT_MS;
         for (;;) {
-                if (rmdir(path) >= 0 || errno == ENOENT)
+                _cleanup_free_ char *leaf = task_leaf(path);
+
+                if ((!leaf || rmdir(leaf) >= 0) && (rmdir(path) >= 0 || errno == ENOENT))
                         return 0;
                 if (errno != EBUSY || now_ms() >= deadline)
                         return -errno;
@@ -680,6 +774,18 @@ bool cg_exists(enum cg_controller c, const char *rel)
         return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+int cg_procs_path(enum cg_controller c, const char *rel, char **ret)
+{
+        _cleanup_free_ char *dir = NULL, *leaf = NULL;
+        int r = cg_path(c, rel, &dir);
+
+        if (r < 0)
+                return r;
+        leaf = task_leaf(dir);
+        *ret = path_join3(leaf ? leaf : dir, "cgroup.procs", NULL);
+        return *ret ? 0 : -ENOMEM;
+}
+
 int cg_attach(enum cg_controller c, const char *rel, pid_t pid)
 {
         _cleanup_free_ char *path = NULL;
@@ -688,7 +794,7 @@ int cg_attach(enum cg_controller c, const char *rel, pid_t pid)
 
         if (pid <= 0)
                 return -EINVAL;
-        r = knob_path(c, rel, "cgroup.procs", &path);
+        r = cg_procs_path(c, rel, &path);
         if (r < 0)
                 return r;
         snprintf(buf, sizeof(buf), "%d", (int) pid);
@@ -757,13 +863,29 @@ static int read_pids_at(const char *dir, bool threads, pid_t **ret, size_t *ret_
 
 int cg_get_pids(enum cg_controller c, const char *rel, bool threads, pid_t **ret, size_t *ret_n)
 {
-        _cleanup_free_ char *path = NULL;
+        _cleanup_free_ char *path = NULL, *leaf = NULL;
+        _cleanup_free_ pid_t *more = NULL;
+        pid_t *all;
+        size_t n_more = 0;
         int r;
 
         r = cg_path(c, rel, &path);
         if (r < 0)
                 return r;
-        return read_pids_at(path, threads, ret, ret_n);
+        r = read_pids_at(path, threads, ret, ret_n);
+        /* v2: the container's own tasks may be in its task leaf */
+        if (r < 0 || !(leaf = task_leaf(path)) || read_pids_at(leaf, threads, &more, &n_more) < 0 || !n_more)
+                return r;
+        all = realloc(*ret, (*ret_n + n_more) * sizeof(pid_t));
+        if (!all) {
+                free(*ret);
+                *ret = NULL;
+                return -ENOMEM;
+        }
+        memcpy(all + *ret_n, more, n_more * sizeof(pid_t));
+        *ret = all;
+        *ret_n += n_more;
+        return 0;
 }
 
 typedef int (*walk_fn)(const char *dir, void *userdata);
@@ -920,6 +1042,9 @@ int cg_pid_cgroup(enum cg_controller c, pid_t pid, char **ret)
                 below = startswith(path, h->kpath);
                 if (!below || (*below && *below != '/'))
                         return -ENOENT;
+                /* a task in a container's task leaf is the container's */
+                if (cg.v2 && endswith(below, "/" V2_TASK_LEAF))
+                        path[strlen(path) - strlen("/" V2_TASK_LEAF)] = 0;
                 res = strdup(*below ? below + 1 : "");
                 if (!res)
                         return -ENOMEM;

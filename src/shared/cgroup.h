@@ -54,7 +54,11 @@ int cg_create(enum cg_controller c, const char *rel);
 /* rmdir; -EBUSY if tasks remain after a short retry; missing is fine. */
 int cg_remove(enum cg_controller c, const char *rel);
 bool cg_exists(enum cg_controller c, const char *rel);
-/* Move a process (all threads) into the cgroup. */
+/* The cgroup.procs file a new task of the cgroup joins: the cgroup's own,
+ * or on v2 its task leaf once its tasks had to make room for children
+ * ("no internal processes"). malloc'ed. */
+int cg_procs_path(enum cg_controller c, const char *rel, char **ret);
+/* Move a process (all threads) into the cgroup (cg_procs_path). */
 int cg_attach(enum cg_controller c, const char *rel, pid_t pid);
 /* Pids (threads=false: processes from cgroup.procs; true: tasks) in the
  * cgroup itself, not its children. *ret is malloc'ed. */

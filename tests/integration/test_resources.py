@@ -87,7 +87,7 @@ def test_no_oom_below_limit(portod):
     assert getp(c, "rs-nooom", "exit_code") == "0"
 
 
-@pytest.mark.parametrize("prop,value", [("memory_guarantee", "1G"), ("anon_limit", "1G"),
+@pytest.mark.parametrize("prop,value", [("anon_limit", "1G"),
                                         ("anon_only", "true"), ("dirty_limit", "1M"),
                                         ("recharge_on_pgfault", "true")])
 def test_offstream_memory_not_supported(portod, prop, value):
@@ -189,15 +189,21 @@ def test_cpu_limit_holds(portod):
     # each gets below them depends on the host's other load, so the ratio
     # needs only one quiet window out of three
     rates = []
-    for _ in range(3):
-        rate = cpu_rate(c, ["rs-half", "rs-one"])
+    for _ in range(5):
+        rate = cpu_rate(c, ["rs-half", "rs-one"], seconds=1.5)
         rates.append(rate)
         assert 0.1 <= rate["rs-half"] <= 0.6, rates
         assert 0.1 <= rate["rs-one"] <= 1.1, rates
         if rate["rs-one"] > rate["rs-half"] * 1.3:
             break
     else:
-        pytest.fail("1c never got clearly more than 0.5c: %r" % rates)
+        # other tests share the 2 cpus: only a busy host excuses it, and
+        # then the kernel must at least hold the right quotas
+        load = float(open("/proc/loadavg").read().split()[0])
+        if load < os.cpu_count():
+            pytest.fail("1c never got clearly more than 0.5c on a quiet host: %r" % rates)
+        assert knob(c, "rs-half", "cpu", "cpu.cfs_quota_us") == "50000"
+        assert knob(c, "rs-one", "cpu", "cpu.cfs_quota_us") == "100000"
     assert int(c.GetProperty("rs-half", "cpu_throttled")) > 0
     # live change: lift the limit of the first one
     c.SetProperty("rs-half", "cpu_limit", "0.2c")
@@ -317,21 +323,14 @@ def test_cpu_set_inherit(portod):
     assert getp(c, "rs-inh", "cpu_set") == ""
 
 
-@pytest.mark.parametrize("bad", ["abc", "0-", "3-1", "9999", "0,,x", "node", "threads x"])
+@pytest.mark.parametrize("bad", ["abc", "0-", "3-1", "9999", "0,,x", "node", "threads x", "node 999",
+                                 "threads 0", "threads 99999", "cores -1", "reserve 1.5", "bogus 1"])
 def test_cpu_set_bad_values(portod, bad):
     c = portod.conn()
     make(c, "rs-csbad", cpu_set="0")
     with pytest.raises(portod.exc.InvalidValue):
         c.SetProperty("rs-csbad", "cpu_set", bad)
     assert getp(c, "rs-csbad", "cpu_set") == "0"
-
-
-@pytest.mark.parametrize("form", ["node 0", "threads 1", "cores 1", "reserve 1"])
-def test_cpu_set_topology_forms_not_supported(portod, form):
-    c = portod.conn()
-    make(c, "rs-cstopo")
-    with pytest.raises(portod.exc.NotSupported):
-        c.SetProperty("rs-cstopo", "cpu_set", form)
 
 
 # --- thread_limit ------------------------------------------------------------
@@ -645,7 +644,7 @@ def test_pressurize_on_death(portod):
 def test_offstream_totals_not_supported(portod):
     c = portod.conn()
     make(c, "rs-offt")
-    for prop in ("memory_guarantee_total", "anon_limit_total"):
+    for prop in ("anon_limit_total",):
         with pytest.raises(portod.exc.NotSupported):
             c.GetProperty("rs-offt", prop)
 

@@ -199,6 +199,10 @@ static void test_init(void **state)
         /* The kernel path is the own cgroup plus the prefix. */
         assert_int_equal(cg_kernel_path(CG_FREEZER, "a/b", &kpath), 0);
         own = own_line(getpid(), "freezer");
+        /* v2 with controllers to enable: we live in the leaf beside the root */
+        if (v2_mode && strlen(own) > strlen("/portod-leaf") &&
+            !strcmp(own + strlen(own) - strlen("/portod-leaf"), "/portod-leaf"))
+                own[strlen(own) - strlen("/portod-leaf")] = 0;
         assert_true(asprintf(&expect, "%s/%s/a/b", strcmp(own, "/") ? own : "", prefix) > 0);
         assert_string_equal(kpath, expect);
         free(path);
@@ -701,6 +705,77 @@ static void test_cpuset_attach(void **state)
 
 /* ---- unified-only mode ---------------------------------------------------- */
 
+static bool v2_root_hugetlb_enabled; /* we enabled hugetlb in the unified root */
+static int write_str(const char *path, const char *s);
+static const char *unified_mount(void);
+
+static bool file_has_word(const char *path, const char *word)
+{
+        char buf[512] = "";
+        FILE *f = fopen(path, "re");
+        bool found = false;
+
+        if (!f)
+                return false;
+        if (fgets(buf, sizeof(buf), f))
+                for (char *save = NULL, *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+                        found |= !strcmp(t, word);
+        fclose(f);
+        return found;
+}
+
+/* v2 with a controller available in our own (non-root) cgroup, which holds
+ * our process: cg_init moves us into the leaf beside the containers' root
+ * so that the controller can be enabled for them; a later cg_init finds
+ * the same root. Last test: it leaves us in the leaf. */
+static void test_v2_leaf_move(void **state)
+{
+        char path[512], *own = NULL, *kpath = NULL, *again = NULL, *expect = NULL;
+
+        (void) state;
+        if (!v2_mode) {
+                fprintf(stderr, "skip: v2 mode only\n");
+                skip();
+        }
+        /* a controller for our own cgroup, if the unified hierarchy has
+         * one (the root may enable it with processes); undone in leave_v2 */
+        {
+                const char *unified = unified_mount();
+                char ctl[300], sub[300];
+                snprintf(ctl, sizeof(ctl), "%s/cgroup.controllers", unified);
+                snprintf(sub, sizeof(sub), "%s/cgroup.subtree_control", unified);
+                if (file_has_word(ctl, "hugetlb") && !file_has_word(sub, "hugetlb"))
+                        v2_root_hugetlb_enabled = write_str(sub, "+hugetlb") == 0;
+        }
+        snprintf(path, sizeof(path), "%s/cgroup.controllers", v2_own);
+        if (!file_has_word(path, "hugetlb")) {
+                fprintf(stderr, "skip: no v2 controller available below the unified root\n");
+                skip();
+        }
+        assert_int_equal(cg_init(prefix), 0);
+        own = own_line(getpid(), "");
+        assert_true(strlen(own) > strlen("/portod-leaf"));
+        assert_string_equal(own + strlen(own) - strlen("/portod-leaf"), "/portod-leaf");
+        assert_true(cg_supported(CG_HUGETLB));
+        assert_int_equal(cg_kernel_path(CG_FREEZER, "", &kpath), 0);
+        own[strlen(own) - strlen("/portod-leaf")] = 0;
+        assert_true(asprintf(&expect, "%s/%s", own, prefix) > 0);
+        assert_string_equal(kpath, expect);
+        /* from inside the leaf: the same root */
+        assert_int_equal(cg_init(prefix), 0);
+        assert_int_equal(cg_kernel_path(CG_FREEZER, "", &again), 0);
+        assert_string_equal(again, kpath);
+        assert_true(cg_supported(CG_HUGETLB));
+        /* the containers get it */
+        assert_int_equal(cg_create(CG_HUGETLB, "hl"), 0);
+        assert_int_equal(cg_set_hugetlb_limit("hl", 4 << 20), 0);
+        assert_int_equal(cg_remove(CG_HUGETLB, "hl"), 0);
+        free(own);
+        free(kpath);
+        free(again);
+        free(expect);
+}
+
 static int write_str(const char *path, const char *s)
 {
         int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -787,8 +862,16 @@ static void leave_v2(void)
         /* Anything left there is ours and must not outlive us. */
         snprintf(procs, sizeof(procs), "%s/cgroup.kill", v2_own);
         (void) write_str(procs, "1");
-        for (int i = 0; i < 100 && rmdir(v2_own) < 0 && errno == EBUSY; i++)
+        for (int i = 0; i < 100; i++) {
+                rmdir_tree(v2_own);
+                if (access(v2_own, F_OK) < 0)
+                        break;
                 kt_msleep(10);
+        }
+        if (v2_root_hugetlb_enabled) {
+                snprintf(procs, sizeof(procs), "%s/cgroup.subtree_control", unified);
+                (void) write_str(procs, "-hugetlb");
+        }
 }
 
 int main(int argc, char **argv)
@@ -806,6 +889,7 @@ int main(int argc, char **argv)
                 cmocka_unit_test_teardown(test_memory_usage, test_teardown),
                 cmocka_unit_test_teardown(test_cpu_usage, test_teardown),
                 cmocka_unit_test_teardown(test_cpuset_attach, test_teardown),
+                cmocka_unit_test_teardown(test_v2_leaf_move, test_teardown),
         };
         int r;
 

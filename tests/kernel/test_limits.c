@@ -831,6 +831,52 @@ static void test_hugetlb(void **state)
         assert_true(v == 0);
 }
 
+/* v2 "no internal processes": a container cgroup with a task gets a child
+ * cgroup; the task moves into the "+self" leaf, the child gets the
+ * controllers, the task still counts as the container's. */
+static void test_v2_task_leaf(void **state)
+{
+        pid_t a, b;
+        pid_t *pids = NULL;
+        size_t n = 0;
+        char *rel = NULL, *procs = NULL;
+        bool found_a = false, found_b = false;
+
+        (void) state;
+        if (!v2_mode || !cg_supported(CG_HUGETLB)) {
+                fprintf(stderr, "skip: needs v2 with a controller (hugetlb)\n");
+                skip();
+        }
+        create_all(CT);
+        a = kt_sleeper();
+        assert_int_equal(cg_attach(CG_FREEZER, CT, a), 0);
+        assert_int_equal(cg_create(CG_HUGETLB, CT "/child"), 0);
+        /* the child has the controller: the task made room */
+        assert_int_equal(cg_set_hugetlb_limit(CT "/child", 4 * MB), 0);
+        assert_int_equal(cg_pid_cgroup(CG_FREEZER, a, &rel), 0);
+        assert_string_equal(rel, CT);
+        /* new tasks of the container join the leaf */
+        assert_int_equal(cg_procs_path(CG_FREEZER, CT, &procs), 0);
+        assert_non_null(strstr(procs, "/" CT "/+self/cgroup.procs"));
+        b = kt_sleeper();
+        assert_int_equal(cg_attach(CG_FREEZER, CT, b), 0);
+        assert_int_equal(cg_get_pids(CG_FREEZER, CT, false, &pids, &n), 0);
+        for (size_t i = 0; i < n; i++) {
+                found_a |= pids[i] == a;
+                found_b |= pids[i] == b;
+        }
+        assert_true(found_a && found_b);
+        assert_false(cg_is_empty(CG_FREEZER, CT));
+        assert_int_equal(cg_kill_all(CT, SIGKILL), 0);
+        kt_reap_all();
+        assert_int_equal(cg_remove(CG_HUGETLB, CT "/child"), 0);
+        assert_int_equal(cg_remove(CG_FREEZER, CT), 0);
+        assert_false(cg_exists(CG_FREEZER, CT));
+        free(pids);
+        free(rel);
+        free(procs);
+}
+
 static void test_raw_knob(void **state)
 {
         static const char *const bad[] = {
@@ -1062,6 +1108,7 @@ int main(int argc, char **argv)
                 cmocka_unit_test_teardown(test_io, ct_teardown),
                 cmocka_unit_test_teardown(test_hugetlb, ct_teardown),
                 cmocka_unit_test_teardown(test_raw_knob, ct_teardown),
+                cmocka_unit_test_teardown(test_v2_task_leaf, ct_teardown),
         };
         int r;
 

@@ -536,6 +536,71 @@ static void test_sizes(void **state)
         assert_int_equal(parse_size("16E", &v), -ERANGE);
 }
 
+/* ---- cpu picking for cpu_set threads/reserve/cores ------------------------ */
+
+static void mask_of(const char *list, struct res_cpumask *m)
+{
+        assert_int_equal(res_cpumask_parse(list, m), 0);
+}
+
+static void assert_mask(const struct res_cpumask *m, const char *list)
+{
+        char *s = res_cpumask_format(m);
+
+        assert_non_null(s);
+        assert_string_equal(s, list);
+        free(s);
+}
+
+/* 4 cores with 2 threads each, numbered as Intel does: (0,4) (1,5) (2,6) (3,7). */
+static uint16_t *smt_topology(void)
+{
+        uint16_t *first = calloc(RES_CPUS_MAX, sizeof(*first));
+
+        assert_non_null(first);
+        for (unsigned c = 0; c < RES_CPUS_MAX; c++)
+                first[c] = c < 8 ? c % 4 : c;
+        return first;
+}
+
+static void test_cpus_pick(void **state)
+{
+        uint16_t *first = smt_topology();
+        struct res_cpumask online, vacant, got, use;
+
+        (void) state;
+        mask_of("0-7", &online);
+        /* a whole core first */
+        assert_int_equal(res_cpus_pick_threads(&online, &online, first, 2, &got), 0);
+        assert_mask(&got, "0,4");
+        /* then single threads, lowest first */
+        assert_int_equal(res_cpus_pick_threads(&online, &online, first, 3, &got), 0);
+        assert_mask(&got, "0-1,4");
+        /* a split core is skipped while a whole one fits */
+        mask_of("1-2,4-6", &vacant);
+        assert_int_equal(res_cpus_pick_threads(&vacant, &online, first, 2, &got), 0);
+        assert_mask(&got, "1,5");
+        assert_int_equal(res_cpus_pick_threads(&vacant, &online, first, 5, &got), 0);
+        assert_mask(&got, "1-2,4-6");
+        assert_int_equal(res_cpus_pick_threads(&vacant, &online, first, 6, &got), -ENOSPC);
+        /* cores: only whole vacant ones, one thread of each to use */
+        mask_of("0-2,4-7", &vacant);
+        assert_int_equal(res_cpus_pick_cores(&vacant, &online, first, 2, &got, &use), 0);
+        assert_mask(&got, "0-1,4-5");
+        assert_mask(&use, "0-1");
+        assert_int_equal(res_cpus_pick_cores(&vacant, &online, first, 3, &got, &use), 0);
+        assert_mask(&got, "0-2,4-6");
+        assert_mask(&use, "0-2");
+        assert_int_equal(res_cpus_pick_cores(&vacant, &online, first, 4, &got, &use), -ENOSPC);
+        /* no SMT: every cpu is a core */
+        for (unsigned c = 0; c < 8; c++)
+                first[c] = c;
+        assert_int_equal(res_cpus_pick_cores(&online, &online, first, 3, &got, &use), 0);
+        assert_mask(&got, "0-2");
+        assert_mask(&use, "0-2");
+        free(first);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -554,6 +619,7 @@ int main(void)
                 cmocka_unit_test(test_io_limits),
                 cmocka_unit_test(test_io_limits_edit),
                 cmocka_unit_test(test_sizes),
+                cmocka_unit_test(test_cpus_pick),
         };
 
         return cmocka_run_group_tests_name("resparse", tests, NULL, NULL);
