@@ -33,6 +33,7 @@ struct portod_config {
         uint64_t respawn_delay_ns;      /* default respawn_delay, 1 s */
         char *default_ulimit;           /* "core: 0 unlimited; nofile: 8K 1M" */
         char **extra_env;               /* "NAME=VALUE" from container.extra_env */
+        char *default_resolv_conf;      /* container.default_resolv_conf; NULL: the host's file */
 };
 
 extern struct portod_config *config;

@@ -19,7 +19,8 @@ static const char *const stream_names[3] = { "stdin", "stdout", "stderr" };
 
 bool ct_stream_internal(const struct container *ct, int stream)
 {
-        return stream != CT_STDIN && !ct->std_path[stream];
+        /* virt_mode=os: stdout and stderr default to /dev/null */
+        return stream != CT_STDIN && !ct->std_path[stream] && ct->virt_mode != VIRT_OS;
 }
 
 int ct_stream_path(const struct container *ct, int stream, char **ret)
@@ -29,7 +30,7 @@ int ct_stream_path(const struct container *ct, int stream, char **ret)
         char *s;
 
         if (!p) {
-                if (stream == CT_STDIN)
+                if (stream == CT_STDIN || ct->virt_mode == VIRT_OS)
                         s = strdup("/dev/null");
                 else
                         s = strdup_printf("%s/porto/%s/%s", config->place, ct->name, stream_names[stream]);

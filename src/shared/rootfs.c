@@ -716,10 +716,26 @@ static int prepare_host(struct rootfs *rf, const struct bind_src *srcs, struct p
         return r;
 }
 
+/* Paths are checked through /proc/self/fd. A starter that entered a parent
+ * container's mount namespace sees the /proc of that container's pid
+ * namespace, where it does not exist: mount one of its own over it, in the
+ * new (private) mount namespace, for as long as rootfs_prepare() runs. */
+static int own_proc(bool *mounted, struct perror *e)
+{
+        *mounted = false;
+        if (access("/proc/self/fd", F_OK) == 0)
+                return 0;
+        if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot mount /proc for the starter");
+        *mounted = true;
+        return 0;
+}
+
 int rootfs_prepare(const struct rootfs_config *cfg, struct rootfs **ret, struct perror *e)
 {
         struct bind_src *srcs = NULL;
         struct rootfs *rf;
+        bool own = false;
         int r;
 
         rf = calloc(1, sizeof(*rf));
@@ -734,12 +750,16 @@ int rootfs_prepare(const struct rootfs_config *cfg, struct rootfs **ret, struct 
                 r = perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot create a mount namespace");
         else if ((r = mnt_make_rslave()) < 0)
                 perror_set_errno(e, EERROR_UNKNOWN, r, "cannot make the mount namespace a slave");
+        else if ((r = own_proc(&own, e)) < 0)
+                ;
         /* Sources are host paths: open them in the new namespace (clones
          * can only be made of its own mounts) before anything moves. */
         else if ((r = open_sources(cfg, &srcs, e)) >= 0) {
                 r = rf->chroot ? prepare_chroot(rf, srcs, e) : prepare_host(rf, srcs, e);
                 close_sources(srcs, cfg->n_binds);
         }
+        if (own && umount2("/proc", MNT_DETACH) < 0 && r >= 0)
+                r = perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot unmount the starter's /proc");
         if (r < 0) {
                 rootfs_free(rf);
                 return r;
