@@ -324,6 +324,8 @@ int ct_root_devices(const struct container *ct, struct dev_set *ret, struct perr
  * old entries missing from the new list are removed. */
 int ct_symlinks_apply(struct container *ct, const struct ct_symlink *old, size_t n_old, struct perror *e);
 void ct_fs_free(struct container *ct);
+/* The name=systemd cgroup a virt_mode=os container with systemd got. */
+void ct_systemd_cgroup_remove(const struct container *ct);
 
 /* ---- ct_start.c ---- */
 int ct_start(struct container *ct, struct request *req, struct perror *e);

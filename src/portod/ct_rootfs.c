@@ -7,6 +7,7 @@
  * Where a child starts: in the mount namespace of its nearest running
  * ancestor that has one (so it sees that ancestor's root and binds); roots
  * of meta ancestors without a task are joined into the path instead. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -25,7 +26,8 @@ struct ct_rootfs_holder {
         struct mnt_bind *binds;
         size_t n_binds;
         struct rootfs_symlink *symlinks;
-        char *root, *resolv_conf, *etc_hosts, *cwd;
+        char *root, *resolv_conf, *etc_hosts, *cwd, *systemd_cgroup;
+        char **cgroup_procs;
 };
 
 bool ct_has_chroot(const struct container *ct)
@@ -100,6 +102,120 @@ int ct_root_devices(const struct container *ct, struct dev_set *ret, struct perr
         if (r < 0)
                 dev_set_done(ret);
         return r;
+}
+
+/* ---- the systemd cgroup of virt_mode=os (manual "CGROUPS") ---- */
+
+/* <mount of name=systemd><own cgroup there>/<prefix>; NULL: no such
+ * hierarchy (cgroup v2 hosts, hosts without systemd). Looked up once. */
+static const char *systemd_top(void)
+{
+        static char *top;
+        static bool looked;
+        _cleanup_free_ char *info = NULL, *cg = NULL;
+        char *mnt = NULL, *own = NULL;
+
+        if (looked)
+                return top;
+        looked = true;
+        if (read_file("/proc/self/mountinfo", 4 << 20, &info, NULL) < 0 ||
+            read_file("/proc/self/cgroup", 1 << 20, &cg, NULL) < 0)
+                return NULL;
+        for (char *line = strtok(info, "\n"); line && !mnt; line = strtok(NULL, "\n")) {
+                char point[4096], opts[1024];
+
+                if (strstr(line, " - cgroup ") && strstr(line, "name=systemd") &&
+                    sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1 &&
+                    sscanf(strstr(line, " - cgroup ") + 10, "%*s %1023s", opts) == 1 && strstr(opts, "name=systemd"))
+                        mnt = strdup(point);
+        }
+        own = strstr(cg, ":name=systemd:");
+        if (mnt && own) {
+                own += strlen(":name=systemd:");
+                own[strcspn(own, "\n")] = 0;
+                top = strdup_printf("%s%s/%s", mnt, streq(own, "/") ? "" : own, config->cgroup_prefix);
+        }
+        free(mnt);
+        return top;
+}
+
+static char *systemd_cgroup_dir(const struct container *ct)
+{
+        const char *top = systemd_top();
+
+        return top ? strdup_printf("%s/%s", top, ct->name) : NULL;
+}
+
+/* "if /sbin/init is a symlink to systemd": looked up inside the root. */
+static bool init_is_systemd(const char *root)
+{
+        _cleanup_close_ int root_fd = -EBADF, sbin = -EBADF;
+        char target[4096];
+        const char *base;
+        ssize_t n;
+
+        root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0 || mnt_open_in_root(root_fd, "/sbin", O_PATH | O_DIRECTORY, &sbin) < 0)
+                return false;
+        n = readlinkat(sbin, "init", target, sizeof(target) - 1);
+        if (n <= 0)
+                return false;
+        target[n] = 0;
+        base = strrchr(target, '/');
+        return streq(base ? base + 1 : target, "systemd");
+}
+
+static int setup_systemd(struct ct_rootfs_holder *h, const struct container *ct, char **procs, struct perror *e)
+{
+        int r;
+
+        if (!systemd_top() || !init_is_systemd(h->root))
+                return 0;
+        h->systemd_cgroup = systemd_cgroup_dir(ct);
+        if (!h->systemd_cgroup)
+                return -ENOMEM;
+        r = mkdir_p(h->systemd_cgroup, 0755);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot create the systemd cgroup %s",
+                                        h->systemd_cgroup);
+        h->cgroup_procs = strv_copy(procs);
+        if (!h->cgroup_procs || strv_consume(&h->cgroup_procs, strdup_printf("%s/cgroup.procs", h->systemd_cgroup)) < 0)
+                return -ENOMEM;
+        h->cfg.systemd_cgroup = h->systemd_cgroup;
+        return 0;
+}
+
+/* rmdir deepest first: systemd makes its own cgroups below ours. */
+static void rmdir_tree(int parent, const char *name, unsigned depth)
+{
+        int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct dirent *de;
+        DIR *d;
+
+        if (fd < 0)
+                return;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return;
+        }
+        while (depth < 32 && (de = readdir(d)))
+                if (de->d_type == DT_DIR && !streq(de->d_name, ".") && !streq(de->d_name, ".."))
+                        rmdir_tree(dirfd(d), de->d_name, depth + 1);
+        closedir(d);
+        if (unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+                log_warning_errno(-errno, "cannot remove systemd cgroup %s: %m", name);
+}
+
+void ct_systemd_cgroup_remove(const struct container *ct)
+{
+        _cleanup_free_ char *dir = NULL;
+
+        if (!systemd_top() || ct_is_root(ct))
+                return;
+        dir = systemd_cgroup_dir(ct);
+        if (dir && access(dir, F_OK) == 0)
+                rmdir_tree(AT_FDCWD, dir, 0);
 }
 
 /* ---- where the container starts ---- */
@@ -268,6 +384,8 @@ void ct_rootfs_holder_free(struct ct_rootfs_holder *h)
         free(h->resolv_conf);
         free(h->etc_hosts);
         free(h->cwd);
+        free(h->systemd_cgroup);
+        strv_free(h->cgroup_procs);
         free(h);
 }
 
@@ -298,6 +416,16 @@ int ct_rootfs_spawn_config(struct container *ct, struct spawn_config *cfg, struc
         if (r < 0) {
                 ct_rootfs_holder_free(h);
                 return r;
+        }
+        /* A new systemd boots only in a root of its own. */
+        if (ct->virt_mode == VIRT_OS && cfg->command_is_init && !cfg->parent_ns_pid && h->cfg.root) {
+                r = setup_systemd(h, ct, cfg->cgroup_procs, e);
+                if (r < 0) {
+                        ct_rootfs_holder_free(h);
+                        return r;
+                }
+                if (h->cgroup_procs)
+                        cfg->cgroup_procs = h->cgroup_procs;
         }
         cfg->rootfs = &h->cfg;
         *ret_holder = h;

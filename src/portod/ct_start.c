@@ -182,6 +182,7 @@ void ct_cgroups_remove(struct container *ct)
         if (ct_is_root(ct))
                 return;
         ct_oom_watch_stop(ct);
+        ct_systemd_cgroup_remove(ct);
         mask = ct_cg_mask(ct);
         for (int c = 0; c < CG_CONTROLLER_MAX; c++) {
                 int r;

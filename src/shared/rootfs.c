@@ -498,6 +498,35 @@ static int sysfs_writable(int root_fd, const char *path, struct perror *e)
         return 0;
 }
 
+/* systemd as init wants its own cgroup hierarchy: a tmpfs at
+ * /sys/fs/cgroup with the container's name=systemd cgroup at "systemd". */
+static int mount_systemd_cgroup(int sys_fd, const char *cgroup, struct perror *e)
+{
+        _cleanup_close_ int src = -EBADF, fs = -EBADF, cg = -EBADF, dst = -EBADF;
+        int r;
+
+        src = open(cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (src < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot open the systemd cgroup %s", cgroup);
+        r = mnt_open_beneath(sys_fd, "fs/cgroup", O_PATH | O_DIRECTORY, &fs);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "no /sys/fs/cgroup in the container");
+        r = mnt_mount_fs(fs, "tmpfs", "cgroup", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=64k");
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot mount a tmpfs on /sys/fs/cgroup");
+        r = mnt_open_beneath(sys_fd, "fs/cgroup", O_PATH | O_DIRECTORY, &cg);
+        if (r >= 0 && mkdirat(cg, "systemd", 0755) < 0)
+                r = -errno;
+        if (r >= 0)
+                r = mnt_open_beneath(cg, "systemd", O_PATH | O_DIRECTORY, &dst);
+        if (r >= 0)
+                r = mnt_bind(src, dst, false, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                             MOUNT_ATTR_RDONLY, MS_PRIVATE);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot bind the systemd cgroup");
+        return 0;
+}
+
 static int mount_sys(int root_fd, const struct rootfs_config *cfg, struct perror *e)
 {
         _cleanup_close_ int sys = -EBADF;
@@ -506,6 +535,11 @@ static int mount_sys(int root_fd, const struct rootfs_config *cfg, struct perror
         r = mount_at(root_fd, "sys", "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, &sys, e);
         if (r < 0)
                 return r;
+        if (cfg->systemd_cgroup) {
+                r = mount_systemd_cgroup(sys, cfg->systemd_cgroup, e);
+                if (r < 0)
+                        return r;
+        }
         for (size_t i = 0; i < cfg->n_sysfs_rw; i++) {
                 r = sysfs_writable(root_fd, cfg->sysfs_rw[i], e);
                 if (r < 0)
@@ -917,7 +951,8 @@ static int place_symlink(int parent, const char *name, const char *link, const c
                 return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
         (void) unlinkat(parent, tmp, 0);
         if (symlinkat(link, parent, tmp) < 0)
-                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "symlink: cannot create %s", path);
+                return perror_set_errno(e, errno == EROFS ? EERROR_INVALID_VALUE : EERROR_UNKNOWN, -errno,
+                                        "symlink: cannot create %s", path);
         if (renameat(parent, tmp, parent, name) < 0) {
                 int r = -errno;
 

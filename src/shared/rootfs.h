@@ -51,6 +51,8 @@ struct rootfs_config {
         bool proc_sys_net_rw;          /* own network namespace: /proc/sys/net writable */
         char *const *sysfs_rw;         /* /sys paths left writable (device_sysfs) */
         size_t n_sysfs_rw;
+        const char *systemd_cgroup;    /* host cgroup dir (name=systemd) bound at /sys/fs/cgroup/systemd,
+                                        * under a tmpfs /sys/fs/cgroup; NULL: none */
         /* Without a root only: */
         bool new_proc;                 /* own pid namespace: a fresh /proc */
 };

@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from .test_engine_extra import private  # noqa: F401 - fixture
 from .util import run_dead, sh, start, wait_for, wait_state
 
 BUSYBOX = "/bin/busybox"
@@ -459,3 +460,90 @@ def test_properties_persist_in_list(portod):
     names = c.Plist()
     for p in ("root", "root_readonly", "root_path", "bind", "symlink", "resolv_conf", "etc_hosts", "net"):
         assert p in names
+
+
+# ---- records -----------------------------------------------------------------------------
+
+def test_properties_survive_worker_restart(private, rootfs, tmp_path):
+    from .test_engine_extra import connect, kill_worker
+    with open(os.path.join(rootfs, "sbin/init"), "w") as f:
+        f.write(INIT)
+    os.chmod(os.path.join(rootfs, "sbin/init"), 0o755)
+    d = private()
+    c = connect(d)
+    props = {"root": rootfs, "root_readonly": "true", "bind": "%s /mnt/b ro,rec" % tmp_path,
+             "symlink": "/l: /etc/marker", "resolv_conf": "nameserver 1.1.1.1", "etc_hosts": "1.2.3.4 h",
+             "net": "none", "hostname": "rec"}
+    start(c, "fs-rec", virt_mode="os", **props)
+    wait_for(lambda: c.GetProperty("fs-rec", "state") == "running", 10, msg="running")
+    c.disconnect()
+    kill_worker(d)
+    c = connect(d)
+    for k, v in props.items():
+        got = c.GetProperty("fs-rec", k)
+        assert (got if not isinstance(got, bool) else str(got).lower()) == v, k
+    assert c.GetProperty("fs-rec", "virt_mode") == "os"
+    assert c.GetProperty("fs-rec", "state") == "running"
+    # live symlink changes go through the restored task; the root is read-only
+    import porto.exceptions
+    with pytest.raises(porto.exceptions.InvalidValue):
+        c.SetProperty("fs-rec", "symlink[/l2]", "/etc/hosts")
+    assert c.GetProperty("fs-rec", "symlink") == "/l: /etc/marker"
+    assert c.GetProperty("fs-rec", "state") == "running"
+    c.Stop("fs-rec", timeout=10)
+    c.Destroy("fs-rec")
+    c.disconnect()
+
+
+FAKE_SYSTEMD = """#!/bin/sh
+trap 'exit 0' PWR
+grep name=systemd /proc/self/cgroup > /tmp/cg
+mkdir /sys/fs/cgroup/systemd/init.scope && echo $$ > /sys/fs/cgroup/systemd/init.scope/cgroup.procs \\
+    && echo ok > /tmp/scope
+while true; do sleep 0.1; done
+"""
+
+
+def systemd_hierarchy():
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            if " - cgroup " in line and "name=systemd" in line.split(" - ")[1]:
+                return line.split()[4]
+    return None
+
+
+def test_os_mode_systemd_cgroup(portod, rootfs, no_leaks):
+    mnt = systemd_hierarchy()
+    if not mnt:
+        pytest.skip("no name=systemd cgroup hierarchy on this host")
+    os.makedirs(os.path.join(rootfs, "lib/systemd"))
+    with open(os.path.join(rootfs, "lib/systemd/systemd"), "w") as f:
+        f.write(FAKE_SYSTEMD)
+    os.chmod(os.path.join(rootfs, "lib/systemd/systemd"), 0o755)
+    os.symlink("/lib/systemd/systemd", os.path.join(rootfs, "sbin/init"))
+    c = portod.conn()
+    start(c, "fs-sd", root=rootfs, virt_mode="os")
+    wait_for(lambda: os.path.exists(os.path.join(rootfs, "tmp/scope")), 10, msg="systemd made its scope")
+    pid = int(c.GetProperty("fs-sd", "root_pid"))
+    own = [l.split(":", 2)[2].strip() for l in open("/proc/self/cgroup") if ":name=systemd:" in l][0]
+    host_dir = os.path.normpath("%s/%s/%s/fs-sd" % (mnt, own, portod.prefix))
+    assert os.path.isdir(host_dir + "/init.scope")
+    assert str(pid) in open(host_dir + "/init.scope/cgroup.procs").read().split()
+    if os.path.exists("/proc/self/ns/cgroup"):   # its own cgroup namespace
+        assert open(os.path.join(rootfs, "tmp/cg")).read().strip().endswith(":name=systemd:/")
+    c.Stop("fs-sd", timeout=10)
+    assert not os.path.exists(host_dir)
+
+
+def test_live_symlink_through_escaping_link(portod, rootfs, no_leaks):
+    """symlink[...] paths are resolved in the root: a link in the root that
+    points at the host's /etc leads to the root's /etc."""
+    os.symlink("/etc", os.path.join(rootfs, "evil"))
+    name = "porto-it-link-%d" % os.getpid()
+    c = portod.conn()
+    start(c, "fs-linkesc", command="/bin/sleep 1000", root=rootfs)
+    c.SetProperty("fs-linkesc", "symlink[/evil/%s]" % name, "/bin/busybox")
+    assert not os.path.lexists("/etc/" + name)
+    assert os.readlink(os.path.join(rootfs, "etc", name)) == "../bin/busybox"
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("fs-linkesc", "symlink[/evil/../../x]", "/bin")
