@@ -547,3 +547,56 @@ def test_live_symlink_through_escaping_link(portod, rootfs, no_leaks):
     assert os.readlink(os.path.join(rootfs, "etc", name)) == "../bin/busybox"
     with pytest.raises(portod.exc.InvalidValue):
         c.SetProperty("fs-linkesc", "symlink[/evil/../../x]", "/bin")
+
+
+# ---- non-root clients ----------------------------------------------------------------------
+
+def test_unprivileged_paths(private, tmp_path):
+    """root and bind need the client's write (read for ro binds) access to
+    the host path; virt_mode=os and host symlinks need a root."""
+    from .test_engine_extra import GroupsDaemon, as_user, attempt, free_gids
+    import pwd
+    nobody = pwd.getpwnam("nobody").pw_uid
+    (g_porto,) = free_gids(1)
+    d = private(cls=GroupsDaemon, extra_groups="porto:x:%d:\n" % g_porto)
+    sock = d.socket
+    os.chmod(str(tmp_path), 0o755)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    os.chown(str(mine), nobody, nobody)
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o700)
+    readable = tmp_path / "readable"
+    readable.mkdir(mode=0o755)
+
+    def fn():
+        import porto
+        n = porto.Connection(socket_path=sock)
+        n.Create("u")
+        n.SetProperty("u", "command", "/bin/true")
+        got = {
+            "root_closed": attempt(n.SetProperty, "u", "root", str(closed)),
+            "root_mine": attempt(n.SetProperty, "u", "root", str(mine)),
+            "bind_closed": attempt(n.SetProperty, "u", "bind", "%s /mnt" % closed),
+            "bind_ro_readable": attempt(n.SetProperty, "u", "bind", "%s /mnt ro" % readable),
+            "bind_rw_readable": attempt(n.SetProperty, "u", "bind", "%s /mnt" % readable),
+        }
+        n.SetProperty("u", "root", "/")
+        n.SetProperty("u", "bind", "")
+        n.SetProperty("u", "virt_mode", "os")
+        got["os_without_root"] = attempt(n.Start, "u")
+        n.SetProperty("u", "virt_mode", "app")
+        n.SetProperty("u", "symlink", "/tmp/porto-it-x: /etc")
+        got["host_symlink"] = attempt(n.Start, "u")
+        n.Destroy("u")
+        return got
+
+    got = as_user(nobody, nobody, [g_porto], fn)
+    assert got["root_closed"].startswith("Permission"), got
+    assert got["root_mine"] == "ok", got
+    assert got["bind_closed"].startswith("Permission"), got
+    assert got["bind_ro_readable"] == "ok", got
+    assert got["bind_rw_readable"].startswith("Permission"), got
+    assert got["os_without_root"].startswith("Permission"), got
+    assert got["host_symlink"].startswith("Permission"), got
+    assert not os.path.lexists("/tmp/porto-it-x")
