@@ -320,6 +320,9 @@ void ct_rootfs_holder_free(struct ct_rootfs_holder *h);
 /* Device nodes for /dev in the container root: the hook for the `devices`
  * property (resolved set; the default list until devices exist). */
 int ct_root_devices(const struct container *ct, struct dev_set *ret, struct perror *e);
+/* Host socket bound at /run/portod.socket in the root, NULL: none. The
+ * hook for enable_porto (every container may use porto until it exists). */
+const char *ct_root_porto_socket(const struct container *ct);
 /* Apply the symlink list to the running container (live change):
  * old entries missing from the new list are removed. */
 int ct_symlinks_apply(struct container *ct, const struct ct_symlink *old, size_t n_old, struct perror *e);

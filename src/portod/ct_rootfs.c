@@ -218,6 +218,14 @@ void ct_systemd_cgroup_remove(const struct container *ct)
                 rmdir_tree(AT_FDCWD, dir, 0);
 }
 
+/* ---- porto inside: the hook for enable_porto ---- */
+
+const char *ct_root_porto_socket(const struct container *ct)
+{
+        (void) ct;
+        return access(config->socket_path, F_OK) == 0 ? config->socket_path : NULL;
+}
+
 /* ---- where the container starts ---- */
 
 /* The process whose namespaces a child enters (0: the daemon's), and
@@ -314,7 +322,7 @@ static int check_host_symlinks(const struct container *ct, bool chroot, struct p
                           "only containers of root may do that");
 }
 
-static int chroot_files(struct ct_rootfs_holder *h, struct container *ct, struct perror *e)
+static int chroot_files(struct ct_rootfs_holder *h, struct container *ct, bool in_parent_ns, struct perror *e)
 {
         int r;
 
@@ -329,6 +337,14 @@ static int chroot_files(struct ct_rootfs_holder *h, struct container *ct, struct
         if (r < 0)
                 return r;
         h->cfg.resolv_conf = h->resolv_conf;
+        /* Manual: "If container should have access to porto then
+         * /run/portod.socket is binded inside". Who may (enable_porto) is
+         * decided by ct_root_porto_socket(). */
+        h->cfg.porto_socket = ct_root_porto_socket(ct);
+        /* Inside a parent's chroot the host path is out of sight; the
+         * parent has the socket at the usual place. */
+        if (h->cfg.porto_socket && in_parent_ns && ct_in_chroot(ct->parent))
+                h->cfg.porto_socket = "/run/portod.socket";
         /* Property values come trimmed: the file ends with a newline. */
         if (ct->etc_hosts) {
                 size_t n = strlen(ct->etc_hosts);
@@ -342,7 +358,7 @@ static int chroot_files(struct ct_rootfs_holder *h, struct container *ct, struct
 }
 
 static int fill_rootfs(struct ct_rootfs_holder *h, struct container *ct, const char *prefix, bool new_net,
-                       struct perror *e)
+                       bool in_parent_ns, struct perror *e)
 {
         char cwdbuf[4096];
         bool chroot;
@@ -363,7 +379,7 @@ static int fill_rootfs(struct ct_rootfs_holder *h, struct container *ct, const c
         h->cfg.new_proc = !chroot && ct_isolated(ct);
         if ((r = copy_binds(h, ct, prefix)) < 0 || (r = copy_symlinks(h, ct)) < 0)
                 return r;
-        return chroot ? chroot_files(h, ct, e) : 0;
+        return chroot ? chroot_files(h, ct, in_parent_ns, e) : 0;
 }
 
 static bool kernel_has_cgroupns(void)
@@ -412,7 +428,7 @@ int ct_rootfs_spawn_config(struct container *ct, struct spawn_config *cfg, struc
         h = calloc(1, sizeof(*h));
         if (!h)
                 return -ENOMEM;
-        r = fill_rootfs(h, ct, prefix, cfg->new_net, e);
+        r = fill_rootfs(h, ct, prefix, cfg->new_net, cfg->parent_ns_pid > 0, e);
         if (r < 0) {
                 ct_rootfs_holder_free(h);
                 return r;

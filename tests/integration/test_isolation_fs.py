@@ -118,6 +118,9 @@ def test_proc_sys_run_mounted(portod, rootfs, no_leaks):
     assert mounts["/dev/pts"][2] == "devpts"
     assert "/run/lock" in out and "/run/user" in out
     assert "sys-ro" in out
+    # porto's socket is bound into the root
+    out = out_of(c, "fs-sock", "/bin/stat -c %F /run/portod.socket", root=rootfs)
+    assert out == "socket\n"
 
 
 def test_root_readonly(portod, rootfs, no_leaks, tmp_path):
@@ -422,8 +425,8 @@ def test_child_with_own_root_in_parent_root(portod, rootfs, no_leaks):
         f.write("inner-root\n")
     c = portod.conn()
     start(c, "fs-outer", command="/bin/sleep 1000", root=rootfs)
-    out = out_of(c, "fs-outer/in", "/bin/cat /etc/marker", root="/inner")
-    assert out == "inner-root\n"
+    out = out_of(c, "fs-outer/in", sh("cat /etc/marker; stat -c %F /run/portod.socket"), root="/inner")
+    assert out == "inner-root\nsocket\n"
     assert c.GetProperty("fs-outer/in", "root_path") == inner
 
 
