@@ -327,6 +327,9 @@ const char *ct_root_porto_socket(const struct container *ct);
  * old entries missing from the new list are removed. */
 int ct_symlinks_apply(struct container *ct, const struct ct_symlink *old, size_t n_old, struct perror *e);
 void ct_fs_free(struct container *ct);
+/* Open a path as the container sees it (relative: from its cwd), resolved
+ * in its root: symlinks cannot lead the daemon out of it. */
+int ct_open_in_root(const struct container *ct, const char *path, int flags, int *ret_fd);
 /* The name=systemd cgroup a virt_mode=os container with systemd got. */
 void ct_systemd_cgroup_remove(const struct container *ct);
 

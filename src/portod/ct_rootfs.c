@@ -487,3 +487,27 @@ int ct_symlinks_apply(struct container *ct, const struct ct_symlink *old, size_t
         }
         return 0;
 }
+
+/* ---- files of the container's view ---- */
+
+int ct_open_in_root(const struct container *ct, const char *path, int flags, int *ret_fd)
+{
+        _cleanup_free_ char *host = NULL, *abs = NULL;
+        _cleanup_close_ int root = -EBADF;
+        char cwdbuf[4096];
+        int r;
+
+        r = mnt_path_absolute(path, ct_cwd(ct, cwdbuf, sizeof(cwdbuf)), &abs);
+        if (r < 0)
+                return r;
+        /* While it runs, its own view (binds included); else the host path. */
+        if (ct->task_pid <= 0 || ns_open_root(ct->task_pid, &root) < 0) {
+                host = ct_root_host_path(ct);
+                if (!host)
+                        return -ENOMEM;
+                root = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (root < 0)
+                        return -errno;
+        }
+        return mnt_open_in_root(root, abs, flags, ret_fd);
+}

@@ -184,9 +184,12 @@ int ct_stream_read(struct container *ct, int stream, const char *index, struct s
                 r = ct_stream_path(ct, stream, &path);
                 if (r < 0)
                         return r;
-                fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-                if (fd < 0)
+                if (ct_in_chroot(ct) && ct->std_path[stream])
+                        r = ct_open_in_root(ct, ct->std_path[stream], O_RDONLY | O_NOCTTY | O_NONBLOCK, &fd);
+                else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
                         fd = -errno;
+                if (r < 0)
+                        fd = r;
         }
         if (fd < 0)
                 return perror_set_errno(e, EERROR_INVALID_DATA, fd, "%s: cannot open the file", name);

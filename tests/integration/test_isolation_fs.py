@@ -77,6 +77,18 @@ def test_chroot_sees_its_root(portod, rootfs, no_leaks):
     assert c.GetProperty("fs-chroot", "exit_code") == "0"
 
 
+def test_stdout_path_in_root(portod, rootfs, no_leaks):
+    c = portod.conn()
+    out = out_of(c, "fs-stdout", sh("echo inside"), root=rootfs, stdout_path="/tmp/out")
+    assert out == "inside\n"
+    assert open(os.path.join(rootfs, "tmp/out")).read() == "inside\n"
+    # a symlink planted in the root cannot make the daemon read host files
+    os.unlink(os.path.join(rootfs, "tmp/out"))
+    os.symlink("/etc/passwd", os.path.join(rootfs, "tmp/out"))
+    with pytest.raises(portod.exc.InvalidData):   # <root>/etc/passwd does not exist
+        c.GetProperty("fs-stdout", "stdout")
+
+
 def test_root_must_exist_and_be_absolute(portod, rootfs, no_leaks):
     c = portod.conn()
     c.Create("fs-badroot")
