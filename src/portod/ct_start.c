@@ -80,7 +80,7 @@ int ct_build_env(const struct container *ct, char ***ret)
         const char *cwd = ct_cwd(ct, cwdbuf, sizeof(cwdbuf));
         int r;
 
-        uid_to_name(ct->user, user, sizeof(user));
+        uid_to_name(ct_os_root_user(ct) ? 0 : ct->user, user, sizeof(user));
         uid_to_name(ct->owner_uid, owner, sizeof(owner));
         if ((r = env_put_pair(&env, "container", "lxc")) < 0 ||
             (r = env_put_pair(&env, "PORTO_NAME", ct->name)) < 0 ||

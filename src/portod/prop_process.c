@@ -173,7 +173,8 @@ static int set_env_secret(struct prop_ctx *x, const char *value)
 static int get_user(struct prop_ctx *x, struct strbuf *out)
 {
         char buf[64];
-        return strbuf_append(out, uid_to_name(x->ct->user, buf, sizeof(buf)));
+        /* virt_mode=os: root unless user is set */
+        return strbuf_append(out, uid_to_name(ct_os_root_user(x->ct) ? 0 : x->ct->user, buf, sizeof(buf)));
 }
 
 static int set_user(struct prop_ctx *x, const char *value)
@@ -197,7 +198,7 @@ static int set_user(struct prop_ctx *x, const char *value)
 static int get_group(struct prop_ctx *x, struct strbuf *out)
 {
         char buf[64];
-        return strbuf_append(out, gid_to_name(x->ct->group, buf, sizeof(buf)));
+        return strbuf_append(out, gid_to_name(ct_os_root_user(x->ct) ? 0 : x->ct->group, buf, sizeof(buf)));
 }
 
 static int set_group(struct prop_ctx *x, const char *value)

@@ -363,6 +363,8 @@ def test_os_mode_boot(portod, rootfs, no_leaks):
     assert c.GetProperty("fs-vm", "stdout_path") == "/dev/null"
     assert c.GetProperty("fs-vm", "net") == "none"
     assert c.GetProperty("fs-vm", "cwd") == "/"
+    assert c.GetProperty("fs-vm", "user") == "root"
+    assert c.GetProperty("fs-vm", "group") == "root"
     wait_for(lambda: os.path.exists(os.path.join(rootfs, "tmp/booted")), 10, msg="init ran")
     pid = int(c.GetProperty("fs-vm", "root_pid"))
     assert open("/proc/%d/cmdline" % pid).read().split("\0")[:2] == ["/bin/sh", "/sbin/init"]
