@@ -9,6 +9,8 @@
  * of meta ancestors without a task are joined into the path instead. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include "container.h"
@@ -20,14 +22,19 @@
 #include "shared/ns.h"
 #include "shared/rootfs.h"
 
+#define NGROUPS_MAX_OWNER 256
+
 struct ct_rootfs_holder {
         struct rootfs_config cfg;
         struct dev_set devices;
         struct mnt_bind *binds;
         size_t n_binds;
         struct rootfs_symlink *symlinks;
-        char *root, *resolv_conf, *etc_hosts, *cwd, *systemd_cgroup;
+        char *root, *base, *resolv_conf, *etc_hosts, *cwd, *systemd_cgroup;
         char **cgroup_procs;
+        uid_t uid;              /* the owner, for may_use */
+        gid_t groups[NGROUPS_MAX_OWNER];
+        int n_groups;
 };
 
 bool ct_has_chroot(const struct container *ct)
@@ -147,14 +154,20 @@ static char *systemd_cgroup_dir(const struct container *ct)
 }
 
 /* "if /sbin/init is a symlink to systemd": looked up inside the root. */
-static bool init_is_systemd(const char *root)
+static bool init_is_systemd(const struct rootfs_config *cfg)
 {
-        _cleanup_close_ int root_fd = -EBADF, sbin = -EBADF;
+        _cleanup_close_ int base_fd = -EBADF, root_fd = -EBADF, sbin = -EBADF;
         char target[4096];
         const char *base;
         ssize_t n;
 
-        root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (cfg->root_base) {
+                base_fd = open(cfg->root_base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (base_fd < 0 || mnt_open_in_root(base_fd, cfg->root ? cfg->root : "/", O_PATH | O_DIRECTORY,
+                                                    &root_fd) < 0)
+                        return false;
+        } else
+                root_fd = open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0 || mnt_open_in_root(root_fd, "/sbin", O_PATH | O_DIRECTORY, &sbin) < 0)
                 return false;
         n = readlinkat(sbin, "init", target, sizeof(target) - 1);
@@ -169,7 +182,7 @@ static int setup_systemd(struct ct_rootfs_holder *h, const struct container *ct,
 {
         int r;
 
-        if (!systemd_top() || !init_is_systemd(h->root))
+        if (!systemd_top() || !init_is_systemd(&h->cfg))
                 return 0;
         h->systemd_cgroup = systemd_cgroup_dir(ct);
         if (!h->systemd_cgroup)
@@ -224,6 +237,42 @@ const char *ct_root_porto_socket(const struct container *ct)
 {
         (void) ct;
         return access(config->socket_path, F_OK) == 0 ? config->socket_path : NULL;
+}
+
+/* ---- what the owner may mount ---- */
+
+/* Manual: root and bind need the owner's write access (read for ro binds).
+ * The groups are looked up here: the starter may already see another
+ * root's /etc/group. */
+static int owner_creds(struct ct_rootfs_holder *h, const struct container *ct)
+{
+        char name[64];
+
+        h->uid = ct->owner_uid;
+        h->groups[0] = ct->owner_gid;
+        h->n_groups = 1;
+        if (uid_to_name(ct->owner_uid, name, sizeof(name)) && getpwuid(ct->owner_uid)) {
+                h->n_groups = NGROUPS_MAX_OWNER;
+                if (getgrouplist(name, ct->owner_gid, h->groups, &h->n_groups) < 0)
+                        h->n_groups = 1;
+        }
+        return 0;
+}
+
+static int owner_may_use(int fd, bool write, void *userdata)
+{
+        const struct ct_rootfs_holder *h = userdata;
+        unsigned bit = write ? 2 : 4;
+        struct stat st;
+
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (st.st_uid == h->uid || (st.st_mode & bit))
+                return 0;
+        for (int i = 0; i < h->n_groups; i++)
+                if (st.st_gid == h->groups[i] && (st.st_mode & (bit << 3)))
+                        return 0;
+        return -EPERM;
 }
 
 /* ---- where the container starts ---- */
@@ -281,7 +330,7 @@ static int resolv_conf_content(const struct container *ct, char **ret, struct pe
         return r < 0 ? perror_set_errno(e, EERROR_UNKNOWN, r, "resolv_conf: cannot build the file") : 0;
 }
 
-static int copy_binds(struct ct_rootfs_holder *h, const struct container *ct, const char *prefix)
+static int copy_binds(struct ct_rootfs_holder *h, const struct container *ct)
 {
         h->binds = calloc(ct->binds.n + 1, sizeof(*h->binds));
         if (!h->binds)
@@ -289,7 +338,7 @@ static int copy_binds(struct ct_rootfs_holder *h, const struct container *ct, co
         for (size_t i = 0; i < ct->binds.n; i++) {
                 const struct mnt_bind *b = &ct->binds.v[i];
 
-                h->binds[i] = (struct mnt_bind) { path_join(prefix, b->source), strdup(b->target), b->flags };
+                h->binds[i] = (struct mnt_bind) { strdup(b->source), strdup(b->target), b->flags };
                 h->n_binds++;
                 if (!h->binds[i].source || !h->binds[i].target)
                         return -ENOMEM;
@@ -372,12 +421,24 @@ static int fill_rootfs(struct ct_rootfs_holder *h, struct container *ct, const c
         r = check_host_symlinks(ct, chroot, e);
         if (r < 0)
                 return r;
-        h->cfg.root = chroot ? h->root : NULL;
+        /* Paths of meta ancestors' roots: resolved inside them, never
+         * through a symlink out of them. */
+        if (!streq(prefix, "/") && !(h->base = strdup(prefix)))
+                return -ENOMEM;
+        h->cfg.root_base = h->base;
+        h->cfg.root = ct_has_chroot(ct) ? ct->root : NULL;
+        if (ct->owner_uid != 0 && !in_parent_ns) {
+                r = owner_creds(h, ct);
+                if (r < 0)
+                        return r;
+                h->cfg.may_use = owner_may_use;
+                h->cfg.may_use_data = h;
+        }
         h->cfg.root_readonly = ct->root_readonly;
         h->cfg.cwd = h->cwd;
         h->cfg.proc_sys_net_rw = new_net;
         h->cfg.new_proc = !chroot && ct_isolated(ct);
-        if ((r = copy_binds(h, ct, prefix)) < 0 || (r = copy_symlinks(h, ct)) < 0)
+        if ((r = copy_binds(h, ct)) < 0 || (r = copy_symlinks(h, ct)) < 0)
                 return r;
         return chroot ? chroot_files(h, ct, in_parent_ns, e) : 0;
 }
@@ -397,6 +458,7 @@ void ct_rootfs_holder_free(struct ct_rootfs_holder *h)
         free(h->binds);
         free(h->symlinks);
         free(h->root);
+        free(h->base);
         free(h->resolv_conf);
         free(h->etc_hosts);
         free(h->cwd);

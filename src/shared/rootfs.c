@@ -49,7 +49,44 @@ static const char *const proc_readonly[] = { "sys", "sysrq-trigger", "irq", "bus
 
 static bool is_chroot(const struct rootfs_config *cfg)
 {
-        return !isempty(cfg->root) && !streq(cfg->root, "/");
+        return (!isempty(cfg->root) && !streq(cfg->root, "/")) ||
+               (!isempty(cfg->root_base) && !streq(cfg->root_base, "/"));
+}
+
+static const char *root_name(const struct rootfs_config *cfg)
+{
+        return !isempty(cfg->root) ? cfg->root : cfg->root_base ? cfg->root_base : "/";
+}
+
+static int check_use(const struct rootfs_config *cfg, int fd, bool write, const char *what, const char *path,
+                     struct perror *e)
+{
+        if (!cfg->may_use || cfg->may_use(fd, write, cfg->may_use_data) == 0)
+                return 0;
+        return perror_set(e, EERROR_PERMISSION, -EPERM, "%s \"%s\" is not %s for the container's owner", what, path,
+                          write ? "writable" : "readable");
+}
+
+/* root_base, or -EBADF when there is none. */
+static int open_base(const struct rootfs_config *cfg, int *ret, struct perror *e)
+{
+        *ret = -EBADF;
+        if (isempty(cfg->root_base))
+                return 0;
+        *ret = open(cfg->root_base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (*ret < 0)
+                return perror_set_errno(e, errno == ENOENT || errno == ENOTDIR ? EERROR_INVALID_VALUE : EERROR_UNKNOWN,
+                                        -errno, "cannot open the parent's root \"%s\"", cfg->root_base);
+        return 0;
+}
+
+/* A host path, or one inside root_base (base_fd >= 0). */
+static int open_user_path(int base_fd, const char *path, int flags, int *ret)
+{
+        if (base_fd >= 0)
+                return mnt_open_in_root(base_fd, path, flags, ret);
+        *ret = open(path, flags | O_CLOEXEC);
+        return *ret < 0 ? -errno : 0;
 }
 
 static bool is_forbidden(const char *path)
@@ -80,11 +117,12 @@ static void close_sources(struct bind_src *s, size_t n)
         free(s);
 }
 
-static int open_source(const struct mnt_bind *b, struct bind_src *ret, struct perror *e)
+static int open_source(const struct rootfs_config *cfg, int base_fd, const struct mnt_bind *b, struct bind_src *ret,
+                       struct perror *e)
 {
         _cleanup_free_ char *norm = NULL;
         struct stat st;
-        int fd;
+        int fd, r;
 
         if (b->source[0] != '/')
                 return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "bind: source \"%s\" must be an absolute path",
@@ -92,15 +130,16 @@ static int open_source(const struct mnt_bind *b, struct bind_src *ret, struct pe
         if (mnt_path_normalize(b->source, &norm) < 0)
                 return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
                                   "bind: source \"%s\": \"..\" is not allowed in bind paths", b->source);
-        fd = open(b->source, O_PATH | O_CLOEXEC);
-        if (fd < 0)
-                return perror_set_errno(e, errno == ENOENT ? EERROR_INVALID_VALUE : EERROR_UNKNOWN, -errno,
+        r = open_user_path(base_fd, b->source, O_PATH, &fd);
+        if (r < 0)
+                return perror_set_errno(e, r == -ENOENT || r == -ELOOP ? EERROR_INVALID_VALUE : EERROR_UNKNOWN, r,
                                         "bind: cannot open source \"%s\"", b->source);
-        if (fstat(fd, &st) < 0) {
-                int r = -errno;
-
+        r = check_use(cfg, fd, !(b->flags & MNT_BIND_F(MNT_BIND_RO)), "bind: source", b->source, e);
+        if (r >= 0 && fstat(fd, &st) < 0)
+                r = perror_set_errno(e, EERROR_UNKNOWN, -errno, "bind: cannot stat source \"%s\"", b->source);
+        if (r < 0) {
                 close(fd);
-                return perror_set_errno(e, EERROR_UNKNOWN, r, "bind: cannot stat source \"%s\"", b->source);
+                return r;
         }
         *ret = (struct bind_src) { fd, S_ISDIR(st.st_mode) };
         return 0;
@@ -109,11 +148,18 @@ static int open_source(const struct mnt_bind *b, struct bind_src *ret, struct pe
 static int open_sources(const struct rootfs_config *cfg, struct bind_src **ret, struct perror *e)
 {
         struct bind_src *s = calloc(cfg->n_binds + 1, sizeof(*s));
+        _cleanup_close_ int base = -EBADF;
+        int r;
 
         if (!s)
                 return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
+        r = cfg->n_binds ? open_base(cfg, &base, e) : 0;
+        if (r < 0) {
+                free(s);
+                return r;
+        }
         for (size_t i = 0; i < cfg->n_binds; i++) {
-                int r = open_source(&cfg->binds[i], &s[i], e);
+                r = open_source(cfg, base, &cfg->binds[i], &s[i], e);
 
                 if (r < 0) {
                         close_sources(s, i);
@@ -655,15 +701,24 @@ static int etc_files(const struct rootfs *rf, struct perror *e)
 
 /* ---- prepare --------------------------------------------------------------- */
 
-static int open_root(const char *root, int *ret, struct perror *e)
+/* The root directory (resolved in root_base if there is one); check: ask
+ * may_use() about it. */
+static int open_root(const struct rootfs_config *cfg, bool check, int *ret, struct perror *e)
 {
-        int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int base = -EBADF;
+        int r;
 
-        if (fd < 0)
-                return perror_set_errno(e, errno == ENOENT || errno == ENOTDIR ? EERROR_INVALID_VALUE : EERROR_UNKNOWN,
-                                        -errno, "cannot open root \"%s\"", root);
-        *ret = fd;
-        return 0;
+        r = open_base(cfg, &base, e);
+        if (r < 0)
+                return r;
+        r = open_user_path(base, base >= 0 && isempty(cfg->root) ? "/" : cfg->root, O_PATH | O_DIRECTORY, ret);
+        if (r < 0)
+                return perror_set_errno(e, r == -ENOENT || r == -ENOTDIR || r == -ELOOP ? EERROR_INVALID_VALUE
+                                                                                         : EERROR_UNKNOWN,
+                                        r, "cannot open root \"%s\"", root_name(cfg));
+        if (check && (r = check_use(cfg, *ret, true, "root", root_name(cfg), e)) < 0)
+                *ret = safe_close(*ret);
+        return r;
 }
 
 /* Bind the root onto itself: pivot_root wants a mount point, and the copy
@@ -674,13 +729,13 @@ static int make_root_mount(struct rootfs *rf, struct perror *e)
         _cleanup_close_ int orig = -EBADF;
         int r;
 
-        r = open_root(cfg->root, &orig, e);
+        r = open_root(cfg, true, &orig, e);
         if (r < 0)
                 return r;
         r = mnt_bind(orig, orig, true, 0, 0, 0);
         if (r < 0)
-                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot bind the root \"%s\"", cfg->root);
-        r = open_root(cfg->root, &rf->root_fd, e);
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot bind the root \"%s\"", root_name(cfg));
+        r = open_root(cfg, false, &rf->root_fd, e);
         if (r < 0)
                 return r;
         if (cfg->root_readonly) {
@@ -699,7 +754,7 @@ static int prepare_chroot(struct rootfs *rf, const struct bind_src *srcs, struct
         if (cfg->root_readonly) {
                 _cleanup_close_ int orig = -EBADF;
 
-                r = open_root(cfg->root, &orig, e);
+                r = open_root(cfg, true, &orig, e);
                 if (r < 0)
                         return r;
                 for (const char *const *d = (const char *const[]) { "dev", "proc", "sys", "run", NULL }; *d; d++)
@@ -733,7 +788,8 @@ static int prepare_host(struct rootfs *rf, const struct bind_src *srcs, struct p
         const struct rootfs_config *cfg = rf->cfg;
         int r;
 
-        r = open_root("/", &rf->root_fd, e);
+        rf->root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        r = rf->root_fd < 0 ? perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot open /") : 0;
         if (r < 0)
                 return r;
         r = do_symlinks(rf->root_fd, cfg, e);
@@ -776,9 +832,11 @@ int rootfs_prepare(const struct rootfs_config *cfg, struct rootfs **ret, struct 
         if (!rf)
                 return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
         *rf = (struct rootfs) { .cfg = cfg, .root_fd = -EBADF, .chroot = is_chroot(cfg) };
-        if (rf->chroot && cfg->root[0] != '/') {
+        if (rf->chroot && ((!isempty(cfg->root) && cfg->root[0] != '/') ||
+                           (!isempty(cfg->root_base) && cfg->root_base[0] != '/'))) {
                 rootfs_free(rf);
-                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "root \"%s\" must be an absolute path", cfg->root);
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "root \"%s\" must be an absolute path",
+                                  root_name(cfg));
         }
         if (unshare(CLONE_NEWNS) < 0)
                 r = perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot create a mount namespace");

@@ -433,6 +433,18 @@ def test_child_of_meta_with_root(portod, rootfs, no_leaks):
     assert c.GetProperty("fs-meta/child", "root_path") == rootfs
 
 
+def test_child_root_symlink_stays_in_meta_root(portod, rootfs, no_leaks):
+    os.symlink("/etc", os.path.join(rootfs, "evil"))
+    os.makedirs(os.path.join(rootfs, "etc/bin"))
+    shutil.copy(BUSYBOX, os.path.join(rootfs, "etc/bin/cat"))
+    c = portod.conn()
+    c.Create("fs-meta2")
+    c.SetProperty("fs-meta2", "root", rootfs)
+    # /evil is <root>/etc inside the meta's root, not the host's /etc
+    out = out_of(c, "fs-meta2/child", "/bin/cat /hostname", root="/evil")
+    assert out == "original\n"
+
+
 def test_child_with_own_root_in_parent_root(portod, rootfs, no_leaks):
     inner = make_rootfs(rootfs, "inner")
     with open(os.path.join(inner, "etc/marker"), "w") as f:
@@ -570,7 +582,8 @@ def test_live_symlink_through_escaping_link(portod, rootfs, no_leaks):
 
 def test_unprivileged_paths(private, tmp_path):
     """root and bind need the client's write (read for ro binds) access to
-    the host path; virt_mode=os and host symlinks need a root."""
+    the host path, checked when set and again at start on what is really
+    mounted; virt_mode=os and host symlinks need a root."""
     from .test_engine_extra import GroupsDaemon, as_user, attempt, free_gids
     import pwd
     nobody = pwd.getpwnam("nobody").pw_uid
@@ -580,15 +593,24 @@ def test_unprivileged_paths(private, tmp_path):
     os.chmod(str(tmp_path), 0o755)
     mine = tmp_path / "mine"
     mine.mkdir()
-    os.chown(str(mine), nobody, nobody)
     closed = tmp_path / "closed"
     closed.mkdir(mode=0o700)
     readable = tmp_path / "readable"
     readable.mkdir(mode=0o755)
+    swap = mine / "swap"
+    make_rootfs(str(mine), "swap")
+    bswap = mine / "bswap"
+    bswap.mkdir()
+    for p in (mine, swap, bswap):
+        os.chown(str(p), nobody, nobody)
 
-    def fn():
-        import porto
-        n = porto.Connection(socket_path=sock)
+    def as_nobody(fn):
+        def run():
+            import porto
+            return fn(porto.Connection(socket_path=sock))
+        return as_user(nobody, nobody, [g_porto], run)
+
+    def phase1(n):
         n.Create("u")
         n.SetProperty("u", "command", "/bin/true")
         got = {
@@ -605,10 +627,31 @@ def test_unprivileged_paths(private, tmp_path):
         n.SetProperty("u", "virt_mode", "app")
         n.SetProperty("u", "symlink", "/tmp/porto-it-x: /etc")
         got["host_symlink"] = attempt(n.Start, "u")
-        n.Destroy("u")
+        n.SetProperty("u", "symlink", "")
+        n.SetProperty("u", "root", str(swap))
         return got
 
-    got = as_user(nobody, nobody, [g_porto], fn)
+    got = as_nobody(phase1)
+    # swapped for a symlink after the check: the start looks again
+    os.rename(str(swap), str(swap) + ".old")
+    os.symlink("/etc", str(swap))
+
+    def phase2(n):
+        r = attempt(n.Start, "u")
+        n.SetProperty("u", "root", "/")
+        n.SetProperty("u", "bind", "%s /mnt" % bswap)
+        return r
+
+    got["root_swapped"] = as_nobody(phase2)
+    os.rename(str(bswap), str(bswap) + ".old")
+    os.symlink("/etc", str(bswap))
+
+    def phase3(n):
+        r = attempt(n.Start, "u")
+        n.Destroy("u")
+        return r
+
+    got["bind_swapped"] = as_nobody(phase3)
     assert got["root_closed"].startswith("Permission"), got
     assert got["root_mine"] == "ok", got
     assert got["bind_closed"].startswith("Permission"), got
@@ -617,3 +660,5 @@ def test_unprivileged_paths(private, tmp_path):
     assert got["os_without_root"].startswith("Permission"), got
     assert got["host_symlink"].startswith("Permission"), got
     assert not os.path.lexists("/tmp/porto-it-x")
+    assert got["root_swapped"].startswith("Permission"), got
+    assert got["bind_swapped"].startswith("Permission"), got
