@@ -277,13 +277,15 @@ static int owner_may_use(int fd, bool write, void *userdata)
 
 /* ---- where the container starts ---- */
 
-/* The process whose namespaces a child enters (0: the daemon's), and
- * the roots of meta ancestors in between, joined ("/" for none). */
-static int find_mount_parent(const struct container *ct, pid_t *ret_pid, char **ret_prefix)
+/* The process whose namespaces a child enters (0: the daemon's), the
+ * roots of meta ancestors in between, joined ("/" for none), and whether
+ * one of those has net=none. */
+static int find_mount_parent(const struct container *ct, pid_t *ret_pid, char **ret_prefix, bool *ret_net_none)
 {
         char *prefix = strdup("/");
 
         *ret_pid = 0;
+        *ret_net_none = false;
         for (const struct container *a = ct->parent; prefix && a && !ct_is_root(a); a = a->parent) {
                 char *n;
 
@@ -295,6 +297,10 @@ static int find_mount_parent(const struct container *ct, pid_t *ret_pid, char **
                                 *ret_pid = a->task_pid;
                         break;
                 }
+                /* A meta ancestor without network: no task holds a
+                 * namespace for it, the child gets an empty one. */
+                if (ct_net(a) == CT_NET_NONE)
+                        *ret_net_none = true;
                 if (!ct_has_chroot(a))
                         continue;
                 n = path_join(a->root, prefix);
@@ -472,13 +478,14 @@ int ct_rootfs_spawn_config(struct container *ct, struct spawn_config *cfg, struc
 {
         _cleanup_free_ char *prefix = NULL;
         struct ct_rootfs_holder *h;
+        bool meta_net_none;
         int r;
 
         *ret_holder = NULL;
-        r = find_mount_parent(ct, &cfg->parent_ns_pid, &prefix);
+        r = find_mount_parent(ct, &cfg->parent_ns_pid, &prefix, &meta_net_none);
         if (r < 0)
                 return r;
-        cfg->new_net = ct_net(ct) == CT_NET_NONE;
+        cfg->new_net = ct_net(ct) == CT_NET_NONE || meta_net_none;
         cfg->command_is_init = ct->virt_mode == VIRT_OS && cfg->isolate;
         cfg->reset_loginuid = ct->virt_mode == VIRT_OS;
         /* An isolated child in a parent's namespaces has a pid namespace

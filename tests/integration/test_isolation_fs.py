@@ -335,6 +335,19 @@ def test_net_none_and_inherited(portod, rootfs, no_leaks):
     assert int(out) == host_ifs
 
 
+def test_net_none_of_parents(portod, rootfs, no_leaks):
+    c = portod.conn()
+    c.Create("fs-nnmeta")
+    c.SetProperty("fs-nnmeta", "net", "none")
+    out = out_of(c, "fs-nnmeta/c", sh("tail -n +3 /proc/net/dev | wc -l"))
+    assert out.strip() == "1"
+    # a running parent's namespace is shared by its children
+    start(c, "fs-nnrun", command="/bin/sleep 1000", net="none")
+    pid = int(c.GetProperty("fs-nnrun", "root_pid"))
+    out = out_of(c, "fs-nnrun/c", sh("readlink /proc/self/ns/net"), isolate="false")
+    assert out.strip() == os.readlink("/proc/%d/ns/net" % pid)
+
+
 def test_net_other_options_not_supported(portod):
     c = portod.conn()
     c.Create("fs-netl3")
