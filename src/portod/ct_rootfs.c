@@ -503,7 +503,8 @@ int ct_rootfs_spawn_config(struct container *ct, struct spawn_config *cfg, struc
                 return r;
         }
         /* A new systemd boots only in a root of its own. */
-        if (ct->virt_mode == VIRT_OS && cfg->command_is_init && !cfg->parent_ns_pid && h->cfg.root) {
+        if (ct->virt_mode == VIRT_OS && cfg->command_is_init && !cfg->parent_ns_pid &&
+            (h->cfg.root || h->cfg.root_base)) {
                 r = setup_systemd(h, ct, cfg->cgroup_procs, e);
                 if (r < 0) {
                         ct_rootfs_holder_free(h);
