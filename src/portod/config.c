@@ -193,6 +193,7 @@ static int apply(const Cfg__TConfig *m, const struct portod_options *o, struct p
                      o->stdlog ? NULL : l ? l->path : NULL, o->stdlog ? NULL : "/var/log/portod.log");
         r |= set_str(&config->default_ulimit, NULL, c ? c->default_ulimit : NULL,
                      "core: 0 unlimited; nofile: 8K 1M");
+        r |= set_str(&config->default_resolv_conf, NULL, c ? c->default_resolv_conf : NULL, NULL);
         free(config->portoinit_path);
         config->portoinit_path = resolve_portoinit(o->portoinit_path);
         if (r < 0 || !config->portoinit_path)
@@ -267,7 +268,7 @@ static void warn_unused(void)
 {
         static const char *const unused[] = {
                 "memlock_minimal", "memlock_margin", "device_preset", "extra_devices", "device_sysfs",
-                "anon_limit_margin", "default_resolv_conf", "ipc_sysctl",
+                "anon_limit_margin", "ipc_sysctl",
                 "net_sysctl",
         };
         if (!cfg_msg)

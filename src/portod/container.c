@@ -319,6 +319,7 @@ void ct_remove_free(struct container *ct)
         free(ct->private_value);
         ct_labels_free(ct);
         ct_resources_free(ct);
+        ct_fs_free(ct);
         free(ct->start_error);
         free(ct->name);
         free(ct);
@@ -563,7 +564,8 @@ const char *ct_cwd(const struct container *ct, char *buf, size_t len)
 {
         if (ct->cwd)
                 return ct->cwd;
-        if (ct_is_root(ct))
+        /* Manual: '/' in a chroot and in virt_mode=os. */
+        if (ct_is_root(ct) || ct_in_chroot(ct) || ct->virt_mode == VIRT_OS)
                 return "/";
         snprintf(buf, len, "%s/porto/%s", config->place, ct->name);
         return buf;

@@ -17,6 +17,7 @@
 #include "basic/error.h"
 #include "basic/resparse.h"
 #include "basic/strutil.h"
+#include "shared/mount.h"
 #include "daemon.h"
 #include "propval.h"
 
@@ -42,6 +43,18 @@ enum virt_mode {
 };
 
 enum { CT_STDIN, CT_STDOUT, CT_STDERR };
+
+/* The `net` property; the rest of the manual's options come with networking. */
+enum ct_net {
+        CT_NET_INHERITED,
+        CT_NET_NONE,
+};
+
+/* One `symlink` entry: <path>: <target>. */
+struct ct_symlink {
+        char *path;
+        char *target;
+};
 
 #define PROP_SET_WORDS 4        /* bitmap of explicitly set properties */
 
@@ -97,6 +110,17 @@ struct container {
         int64_t max_respawns;           /* -1 = unlimited */
         uint64_t respawn_delay_ns;
         uint64_t aging_time_s;
+
+        /* ---- filesystem and namespaces (issue 4) ---- */
+        char *root;                     /* in the parent's root; NULL = "/" (prop_fs.c) */
+        bool root_readonly;
+        struct mnt_bind_list binds;
+        struct ct_symlink *symlinks;    /* sorted by path */
+        size_t n_symlinks;
+        char *resolv_conf;              /* NULL = "default"; "keep"; or the options */
+        char *etc_hosts;                /* NULL = keep the root's */
+        enum ct_net net;
+        bool net_set;                   /* net explicitly set (else virt_mode decides) */
 
         /* ---- resources (prop_resources.c, ct_resources.c) ---- */
         uint64_t memory_limit;          /* bytes, 0 = unlimited (level 1: default when unset) */
@@ -318,6 +342,43 @@ void ct_resources_free(struct container *ct);
 struct spawn_rlimit;
 /* Effective rlimits: defaults from the config overridden by ulimit. */
 int ct_rlimits(const struct container *ct, struct spawn_rlimit **ret, size_t *ret_n);
+
+/* ---- ct_rootfs.c: filesystem and namespaces (issue 4) ---- */
+struct dev_set;
+struct spawn_config;
+/* A chroot: root set to something else than "/". */
+bool ct_has_chroot(const struct container *ct);
+/* It or an ancestor has a chroot. */
+bool ct_in_chroot(const struct container *ct);
+/* Host path of the container's root: the roots of the ancestors joined
+ * ("/" without any); NULL on ENOMEM. */
+char *ct_root_host_path(const struct container *ct);
+/* Effective net (explicit, or none for virt_mode=os). */
+enum ct_net ct_net(const struct container *ct);
+/* virt_mode=os defaults (manual "Context"): command, user, std streams. */
+const char *ct_command(const struct container *ct);
+bool ct_os_root_user(const struct container *ct);
+/* Fill the filesystem/namespace part of a spawn config. *ret_holder keeps
+ * what cfg points to; free it with ct_rootfs_holder_free() after the spawn. */
+struct ct_rootfs_holder;
+int ct_rootfs_spawn_config(struct container *ct, struct spawn_config *cfg, struct ct_rootfs_holder **ret_holder,
+                           struct perror *e);
+void ct_rootfs_holder_free(struct ct_rootfs_holder *h);
+/* Device nodes for /dev in the container root: the hook for the `devices`
+ * property (resolved set; the default list until devices exist). */
+int ct_root_devices(const struct container *ct, struct dev_set *ret, struct perror *e);
+/* Host socket bound at /run/portod.socket in the root, NULL: none. The
+ * hook for enable_porto (every container may use porto until it exists). */
+const char *ct_root_porto_socket(const struct container *ct);
+/* Apply the symlink list to the running container (live change):
+ * old entries missing from the new list are removed. */
+int ct_symlinks_apply(struct container *ct, const struct ct_symlink *old, size_t n_old, struct perror *e);
+void ct_fs_free(struct container *ct);
+/* Open a path as the container sees it (relative: from its cwd), resolved
+ * in its root: symlinks cannot lead the daemon out of it. */
+int ct_open_in_root(const struct container *ct, const char *path, int flags, int *ret_fd);
+/* The name=systemd cgroup a virt_mode=os container with systemd got. */
+void ct_systemd_cgroup_remove(const struct container *ct);
 
 /* ---- ct_start.c ---- */
 int ct_start(struct container *ct, struct request *req, struct perror *e);

@@ -80,7 +80,7 @@ int ct_build_env(const struct container *ct, char ***ret)
         const char *cwd = ct_cwd(ct, cwdbuf, sizeof(cwdbuf));
         int r;
 
-        uid_to_name(ct->user, user, sizeof(user));
+        uid_to_name(ct_os_root_user(ct) ? 0 : ct->user, user, sizeof(user));
         uid_to_name(ct->owner_uid, owner, sizeof(owner));
         if ((r = env_put_pair(&env, "container", "lxc")) < 0 ||
             (r = env_put_pair(&env, "PORTO_NAME", ct->name)) < 0 ||
@@ -137,18 +137,18 @@ static int build_argv(const struct container *ct, char **env, char ***ret, struc
         /* wordexp reads variables from environ: expand with the container's */
         saved = environ;
         environ = env;
-        r = wordexp(ct->command, &we, WRDE_NOCMD);
+        r = wordexp(ct_command(ct), &we, WRDE_NOCMD);
         environ = saved;
         if (r != 0) {
                 if (r == WRDE_NOSPACE)
                         wordfree(&we);
                 return perror_set(e, EERROR_INVALID_COMMAND, -EINVAL, "command \"%s\" %s",
-                                  ct->command, wordexp_error(r));
+                                  ct_command(ct), wordexp_error(r));
         }
         if (we.we_wordc == 0) {
                 wordfree(&we);
                 return perror_set(e, EERROR_INVALID_COMMAND, -EINVAL, "command \"%s\" is empty after expansion",
-                                  ct->command);
+                                  ct_command(ct));
         }
         *ret = strv_copy(we.we_wordv);
         wordfree(&we);
@@ -183,6 +183,7 @@ void ct_cgroups_remove(struct container *ct)
         if (ct_is_root(ct))
                 return;
         ct_oom_watch_stop(ct);
+        ct_systemd_cgroup_remove(ct);
         mask = ct_cg_mask(ct);
         for (int c = 0; c < CG_CONTROLLER_MAX; c++) {
                 int r;
@@ -366,6 +367,23 @@ uint64_t ct_pid_starttime(pid_t pid)
         return v;
 }
 
+/* virt_mode=os runs as root by default (manual "Context"); outside a
+ * chroot that is the host's root, which only root's containers may use. */
+static int os_user(const struct container *ct, struct spawn_config *cfg, struct perror *e)
+{
+        if (!ct_os_root_user(ct))
+                return 0;
+        if (ct->owner_uid != 0 && !ct_in_chroot(ct))
+                return perror_set(e, EERROR_PERMISSION, -EPERM,
+                                  "virt_mode=os runs as root: without a root (chroot) only containers of root may "
+                                  "do that; set root or user");
+        cfg->uid = 0;
+        cfg->gid = 0;
+        cfg->groups = NULL;
+        cfg->n_groups = 0;
+        return 0;
+}
+
 static int spawn_main(struct container *ct, struct request *req, struct perror *e)
 {
         _cleanup_strv_free_ char **env = NULL, **argv = NULL, **procs = NULL;
@@ -376,6 +394,7 @@ static int spawn_main(struct container *ct, struct request *req, struct perror *
         int fds[4] = { -EBADF, -EBADF, -EBADF, -EBADF };
         char cwdbuf[4096], uname[64];
         struct spawn_config cfg = { 0 };
+        struct ct_rootfs_holder *fs = NULL;
         size_t n_rl = 0;
         pid_t pid;
         int r;
@@ -403,7 +422,7 @@ static int spawn_main(struct container *ct, struct request *req, struct perror *
                         r = open_client_fd(req, path, s, &fds[s], e);
                         if (r < 0)
                                 goto out;
-                } else if (!path && s != CT_STDIN) {
+                } else if (!path && ct_stream_internal(ct, s)) {
                         r = ct_stream_open(ct, s, &fds[s], e);
                         if (r < 0)
                                 goto out;
@@ -413,7 +432,8 @@ static int spawn_main(struct container *ct, struct request *req, struct perror *
         }
 
         cfg.status_fd = -1;
-        if (ct_isolated(ct)) {
+        /* virt_mode=os: the command is pid 1 itself, no status file */
+        if (ct_isolated(ct) && ct->virt_mode != VIRT_OS) {
                 status_path = ct_status_path(ct);
                 if (!status_path) {
                         r = -ENOMEM;
@@ -449,6 +469,11 @@ static int spawn_main(struct container *ct, struct request *req, struct perror *
         cfg.hostname = cfg.isolate ? ct->hostname : NULL;
         cfg.portoinit = config->portoinit_path;
         cfg.new_session = ct->virt_mode != VIRT_JOB;
+        r = os_user(ct, &cfg, e);
+        if (r >= 0)
+                r = ct_rootfs_spawn_config(ct, &cfg, &fs, e);
+        if (r < 0)
+                goto out;
 
         r = spawn_start(&cfg, &pid, e);
         if (r < 0) {
@@ -457,12 +482,13 @@ static int spawn_main(struct container *ct, struct request *req, struct perror *
                 goto out;
         }
         ct->task_pid = pid;
-        ct->task_isolated = cfg.isolate;
-        ct->cmd_pid = cfg.isolate ? find_command_pid(pid) : pid;
+        ct->task_isolated = cfg.isolate && !cfg.command_is_init;
+        ct->cmd_pid = ct->task_isolated ? find_command_pid(pid) : pid;
         ct->task_starttime = ct_pid_starttime(pid);
         ct->task_exited = false;
         r = 0;
 out:
+        ct_rootfs_holder_free(fs);
         close_fds(fds, ELEMENTSOF(fds));
         return r;
 }
@@ -524,7 +550,7 @@ int ct_start(struct container *ct, struct request *req, struct perror *e)
         if (r >= 0)
                 r = ct_resources_apply(ct, e);
         if (r >= 0) {
-                ct->is_meta = !ct->command_argv && isempty(ct->command);
+                ct->is_meta = !ct->command_argv && isempty(ct_command(ct));
                 if (!ct->is_meta)
                         r = spawn_main(ct, req, e);
         }

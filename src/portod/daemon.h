@@ -35,6 +35,7 @@ struct portod_config {
         char **extra_env;               /* "NAME=VALUE" from container.extra_env */
         uint64_t memory_guarantee_reserve; /* daemon.memory_guarantee_reserve, 2 GiB */
         uint64_t memory_limit_margin;   /* container.memory_limit_margin, 2 GiB */
+        char *default_resolv_conf;      /* container.default_resolv_conf; NULL: the host's file */
 };
 
 extern struct portod_config *config;

@@ -49,6 +49,8 @@ extern struct prop prop_resources_table[];
 extern const size_t prop_resources_count;
 extern struct prop prop_cpu_io_table[];
 extern const size_t prop_cpu_io_count;
+extern struct prop prop_fs_table[];
+extern const size_t prop_fs_count;
 
 int prop_init(void);
 const struct prop *prop_find(const char *name);

@@ -13,7 +13,9 @@
 
 static int get_command(struct prop_ctx *x, struct strbuf *out)
 {
-        return strbuf_append(out, x->ct->command ? x->ct->command : "");
+        const char *cmd = ct_command(x->ct); /* virt_mode=os: /sbin/init by default */
+
+        return strbuf_append(out, cmd ? cmd : "");
 }
 
 static void forget_prop(struct container *ct, const char *name)
@@ -171,7 +173,8 @@ static int set_env_secret(struct prop_ctx *x, const char *value)
 static int get_user(struct prop_ctx *x, struct strbuf *out)
 {
         char buf[64];
-        return strbuf_append(out, uid_to_name(x->ct->user, buf, sizeof(buf)));
+        /* virt_mode=os: root unless user is set */
+        return strbuf_append(out, uid_to_name(ct_os_root_user(x->ct) ? 0 : x->ct->user, buf, sizeof(buf)));
 }
 
 static int set_user(struct prop_ctx *x, const char *value)
@@ -195,7 +198,7 @@ static int set_user(struct prop_ctx *x, const char *value)
 static int get_group(struct prop_ctx *x, struct strbuf *out)
 {
         char buf[64];
-        return strbuf_append(out, gid_to_name(x->ct->group, buf, sizeof(buf)));
+        return strbuf_append(out, gid_to_name(ct_os_root_user(x->ct) ? 0 : x->ct->group, buf, sizeof(buf)));
 }
 
 static int set_group(struct prop_ctx *x, const char *value)
@@ -508,9 +511,6 @@ static int set_virt_mode(struct prop_ctx *x, const char *value)
 
         if (virt_mode_from_string(value, &m) < 0)
                 return pv_invalid(x->e, "virt_mode", value, "is not one of app, os, job, host");
-        if (m == VIRT_OS)
-                return perror_set(x->e, EERROR_NOT_SUPPORTED, -EOPNOTSUPP,
-                                  "virt_mode=os comes with isolation support");
         x->ct->virt_mode = m;
         return 0;
 }
@@ -563,9 +563,9 @@ struct prop prop_process_table[] = {
           get_stderr_path, set_stderr_path, 0 },
         { "stdout_limit", "limit of the internal stdout/stderr storage", PROP_PERSIST | PROP_DYNAMIC,
           get_stdout_limit, set_stdout_limit, 0 },
-        { "virt_mode", "virtualization mode: app|job|host", PROP_PERSIST, get_virt_mode, set_virt_mode, 0 },
-        { "isolate", "new pid/ipc/uts namespaces", PROP_PERSIST, get_isolate, set_isolate, 0 },
-        { "hostname", "hostname inside the container (with isolate)", PROP_PERSIST,
+        { "virt_mode", "virtualization mode: app|os|job|host (os: command /sbin/init as pid 1, user root, std streams /dev/null, net none, cwd /, SIGPWR on stop)", PROP_PERSIST, get_virt_mode, set_virt_mode, 0 },
+        { "isolate", "new pid/ipc/uts namespaces and a new environment (parents' env not inherited)", PROP_PERSIST, get_isolate, set_isolate, 0 },
+        { "hostname", "hostname inside the container (with isolate); in a root also /etc/hostname", PROP_PERSIST,
           get_hostname, set_hostname, 0 },
 };
 const size_t prop_process_count = ELEMENTSOF(prop_process_table);

@@ -31,6 +31,8 @@
 #include "basic/timeutil.h"
 #include "portod/spawn.h"
 #include "portoinit/report.h"
+#include "shared/ns.h"
+#include "shared/rootfs.h"
 
 /* Exit code of a child that reported a failure. */
 #define SPAWN_FAIL_EXIT 127
@@ -88,6 +90,19 @@ _Noreturn _printf_(4, 5) static void fail(int fd, int code, int err, const char 
                 snprintf(rep.msg + n, sizeof(rep.msg) - (size_t) n, ": %s", strerror(err));
         report_write(fd, &rep);
         _exit(SPAWN_FAIL_EXIT);
+}
+
+/* Report a failure some layer described in e, and die. */
+_Noreturn static void fail_perror(int fd, const struct perror *e)
+{
+        fail(fd, e->code ? e->code : EERROR_UNKNOWN, 0, "%s", e->msg[0] ? e->msg : "container setup failed");
+}
+
+/* With isolate, pid 1 is portoinit, except in virt_mode=os where the
+ * command is the init itself. */
+static bool uses_portoinit(const struct spawn_config *cfg)
+{
+        return cfg->isolate && !cfg->command_is_init;
 }
 
 /* ---- the main process ----------------------------------------------------- */
@@ -328,17 +343,32 @@ static _Noreturn void exec_portoinit(const struct spawn_config *cfg, int fd, int
         fail(fd, errno_to_eerror(errno, EERROR_UNKNOWN), errno, "cannot exec portoinit \"%s\"", cfg->portoinit);
 }
 
-static _Noreturn void run_main(const struct spawn_config *cfg, int fd)
+/* A new login session for an os container: its init starts fresh audit
+ * sessions. Best effort, kernels without audit lack the file. */
+static void reset_loginuid(void)
 {
-        int init_fd = -1;
+        int f = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
+
+        if (f < 0)
+                return;
+        (void) !write(f, "4294967295", 10);
+        close(f);
+}
+
+static _Noreturn void run_main(const struct spawn_config *cfg, int fd, struct rootfs *rf, int init_fd)
+{
+        struct perror e = { 0 };
 
         set_session(cfg, fd);
+        /* /proc of the new pid namespace, then pivot_root: as pid 1. */
+        if (rf && rootfs_enter(rf, &e) < 0)
+                fail_perror(fd, &e);
         if (cfg->isolate && !isempty(cfg->hostname) &&
             sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
                 fail(fd, errno_to_eerror(errno, EERROR_INVALID_VALUE), errno,
                      "cannot set hostname \"%s\"", cfg->hostname);
-        if (cfg->isolate)
-                init_fd = open_portoinit(cfg, fd);
+        if (cfg->reset_loginuid)
+                reset_loginuid();
         /* Raising hard limits needs privileges we are about to drop. */
         set_limits(cfg, fd);
         set_credentials(cfg, fd);
@@ -346,53 +376,110 @@ static _Noreturn void run_main(const struct spawn_config *cfg, int fd)
         if (!isempty(cfg->cwd) && chdir(cfg->cwd) < 0)
                 fail(fd, path_error_code(errno), errno, "cannot change directory to \"%s\"", cfg->cwd);
         set_std_streams(cfg, fd);
-        if (cfg->isolate)
+        if (uses_portoinit(cfg))
                 exec_portoinit(cfg, fd, init_fd);
         exec_command(cfg, fd);
 }
 
 /* ---- the starter ---------------------------------------------------------- */
 
-static int write_pid(const char *path, const char *pid)
+/* The cgroup.procs files, opened while the host's /sys/fs/cgroup is still
+ * in view (a parent's mount namespace may not show it). */
+static int *open_cgroups(const struct spawn_config *cfg, int fd)
 {
-        int f = open(path, O_WRONLY | O_CLOEXEC);
-        int r = 0;
+        size_t n = 0;
+        int *fds;
 
-        if (f < 0)
-                return -errno;
-        if (write(f, pid, strlen(pid)) < 0)
-                r = -errno;
-        close(f);
-        return r;
+        while (cfg->cgroup_procs && cfg->cgroup_procs[n])
+                n++;
+        fds = calloc(n + 1, sizeof(int));
+        if (!fds)
+                fail(fd, EERROR_RESOURCE_NOT_AVAILABLE, ENOMEM, "cannot join cgroups");
+        for (size_t i = 0; i < n; i++) {
+                fds[i] = open(cfg->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+                if (fds[i] < 0)
+                        fail(fd, errno_to_eerror(errno, EERROR_UNKNOWN), errno, "cannot join cgroup %s",
+                             cfg->cgroup_procs[i]);
+        }
+        fds[n] = -1;
+        return fds;
 }
 
-static void join_cgroups(const struct spawn_config *cfg, int fd)
+static void join_cgroups(const struct spawn_config *cfg, const int *cg_fds, int fd)
 {
         char pid[16];
 
         snprintf(pid, sizeof(pid), "%d", (int) getpid());
-        for (char **p = cfg->cgroup_procs; p && *p; p++) {
-                int r = write_pid(*p, pid);
-
-                if (r < 0)
-                        fail(fd, errno_to_eerror(-r, EERROR_UNKNOWN), -r, "cannot join cgroup %s", *p);
+        for (size_t i = 0; cg_fds[i] >= 0; i++) {
+                if (write(cg_fds[i], pid, strlen(pid)) < 0)
+                        fail(fd, errno_to_eerror(errno, EERROR_UNKNOWN), errno, "cannot join cgroup %s",
+                             cfg->cgroup_procs[i]);
+                close(cg_fds[i]);
         }
+}
+
+#define PARENT_NS_MASK                                                                                   \
+        (1u << NS_MNT | 1u << NS_PID | 1u << NS_NET | 1u << NS_IPC | 1u << NS_UTS | 1u << NS_CGROUP)
+
+/* Namespaces of a parent, an own network namespace, the container's
+ * filesystem: all before joining the cgroups (device nodes are made while
+ * the devices cgroup still allows it), the network namespace before /sys
+ * is mounted (sysfs shows the mounter's network namespace). */
+static struct rootfs *enter_filesystem(const struct spawn_config *cfg, int fd)
+{
+        struct perror e = { 0 };
+        struct rootfs *rf = NULL;
+        int r;
+
+        if (cfg->parent_ns_pid > 0) {
+                struct ns_set ns;
+
+                ns_set_init(&ns);
+                /* Once in another pid namespace for its children, a process
+                 * cannot unshare a new one (EINVAL): isolated containers
+                 * get theirs below the host's. */
+                r = ns_set_open(&ns, cfg->parent_ns_pid, PARENT_NS_MASK & ~(cfg->isolate ? 1u << NS_PID : 0));
+                if (r >= 0)
+                        r = ns_set_enter(&ns);
+                ns_set_close(&ns);
+                if (r < 0)
+                        fail(fd, EERROR_UNKNOWN, -r, "cannot enter the namespaces of the parent container");
+        }
+        if (cfg->new_net) {
+                if (unshare(CLONE_NEWNET) < 0)
+                        fail(fd, errno_to_eerror(errno, EERROR_UNKNOWN), errno, "cannot create a network namespace");
+                r = ns_loopback_up();
+                if (r < 0)
+                        fail(fd, EERROR_UNKNOWN, -r, "cannot bring up lo in the network namespace");
+        }
+        if (cfg->rootfs && rootfs_prepare(cfg->rootfs, &rf, &e) < 0)
+                fail_perror(fd, &e);
+        return rf;
 }
 
 static _Noreturn void run_starter(const struct spawn_config *cfg, int fd)
 {
         struct spawn_report rep = { .kind = SPAWN_REPORT_PID };
+        struct rootfs *rf;
+        int init_fd = -1, *cg_fds;
         pid_t pid;
 
         reset_signals();
-        join_cgroups(cfg, fd);
+        /* Opened while the host's filesystem is still in view. */
+        if (uses_portoinit(cfg))
+                init_fd = open_portoinit(cfg, fd);
+        cg_fds = open_cgroups(cfg, fd);
+        rf = enter_filesystem(cfg, fd);
+        join_cgroups(cfg, cg_fds, fd);
+        if (cfg->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+                fail(fd, errno_to_eerror(errno, EERROR_UNKNOWN), errno, "cannot create a cgroup namespace");
         if (cfg->isolate && unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
                 fail(fd, errno_to_eerror(errno, EERROR_UNKNOWN), errno, "cannot create namespaces");
         pid = fork();
         if (pid < 0)
                 fail(fd, EERROR_RESOURCE_NOT_AVAILABLE, errno, "cannot fork the main process");
         if (pid == 0)
-                run_main(cfg, fd);
+                run_main(cfg, fd, rf, init_fd);
         rep.pid = pid;
         report_write(fd, &rep);
         _exit(0);
@@ -447,7 +534,7 @@ static int check_config(const struct spawn_config *cfg, struct perror *e)
 {
         if (!cfg->argv || isempty(cfg->argv[0]))
                 return perror_set(e, EERROR_INVALID_COMMAND, -EINVAL, "empty command");
-        if (cfg->isolate && isempty(cfg->portoinit))
+        if (uses_portoinit(cfg) && isempty(cfg->portoinit))
                 return perror_set(e, EERROR_UNKNOWN, -EINVAL, "no portoinit binary for an isolated container");
         return 0;
 }

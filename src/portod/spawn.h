@@ -49,6 +49,15 @@ struct spawn_config {
         const char *portoinit;      /* absolute path of the portoinit binary */
         int status_fd;              /* with isolate: where portoinit writes the status */
         bool new_session;           /* setsid() (app); false for job mode (setpgid) */
+
+        /* ---- filesystem and namespaces (issue 4) ---- */
+        pid_t parent_ns_pid;        /* > 0: start in this process's namespaces (a parent container's
+                                     * mnt, pid, net, ipc, uts, cgroup) */
+        const struct rootfs_config *rootfs; /* NULL: no mount namespace of its own */
+        bool new_net;               /* net=none: an empty network namespace with lo up */
+        bool new_cgroupns;          /* cgroup namespace rooted at the joined cgroups */
+        bool command_is_init;       /* virt_mode=os: the command itself is pid 1, no portoinit */
+        bool reset_loginuid;        /* virt_mode=os: a fresh login session */
 };
 
 /* Returns 0 and the main pid, or a negative errno with e filled

@@ -19,7 +19,8 @@ static const char *const stream_names[3] = { "stdin", "stdout", "stderr" };
 
 bool ct_stream_internal(const struct container *ct, int stream)
 {
-        return stream != CT_STDIN && !ct->std_path[stream];
+        /* virt_mode=os: stdout and stderr default to /dev/null */
+        return stream != CT_STDIN && !ct->std_path[stream] && ct->virt_mode != VIRT_OS;
 }
 
 int ct_stream_path(const struct container *ct, int stream, char **ret)
@@ -29,7 +30,7 @@ int ct_stream_path(const struct container *ct, int stream, char **ret)
         char *s;
 
         if (!p) {
-                if (stream == CT_STDIN)
+                if (stream == CT_STDIN || ct->virt_mode == VIRT_OS)
                         s = strdup("/dev/null");
                 else
                         s = strdup_printf("%s/porto/%s/%s", config->place, ct->name, stream_names[stream]);
@@ -183,9 +184,12 @@ int ct_stream_read(struct container *ct, int stream, const char *index, struct s
                 r = ct_stream_path(ct, stream, &path);
                 if (r < 0)
                         return r;
-                fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-                if (fd < 0)
+                if (ct_in_chroot(ct) && ct->std_path[stream])
+                        r = ct_open_in_root(ct, ct->std_path[stream], O_RDONLY | O_NOCTTY | O_NONBLOCK, &fd);
+                else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
                         fd = -errno;
+                if (r < 0)
+                        fd = r;
         }
         if (fd < 0)
                 return perror_set_errno(e, EERROR_INVALID_DATA, fd, "%s: cannot open the file", name);

@@ -238,11 +238,62 @@ int mnt_path_in_root(int root_fd, int fd, char **ret)
 
 /* ---- mounting -------------------------------------------------------------- */
 
+/* "mode=755,newinstance" -> fsconfig() calls. */
+static int fs_configure(int fsfd, const char *source, const char *data)
+{
+        _cleanup_free_ char *copy = data ? strdup(data) : NULL;
+        char *save = NULL;
+
+        if (data && !copy)
+                return -ENOMEM;
+        if (source && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", source, 0) < 0)
+                return -errno;
+        for (char *opt = copy ? strtok_r(copy, ",", &save) : NULL; opt; opt = strtok_r(NULL, ",", &save)) {
+                char *eq = strchr(opt, '=');
+                int r;
+
+                if (eq) {
+                        *eq = 0;
+                        r = fsconfig(fsfd, FSCONFIG_SET_STRING, opt, eq + 1, 0);
+                } else
+                        r = fsconfig(fsfd, FSCONFIG_SET_FLAG, opt, NULL, 0);
+                if (r < 0)
+                        return -errno;
+        }
+        if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return -errno;
+        return 0;
+}
+
+static unsigned mount_attrs(unsigned long flags)
+{
+        return (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) | (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+               (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) | (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0);
+}
+
+/* With the new mount API the target is the fd itself: no /proc/self/fd
+ * path, which a starter inside another pid namespace's /proc cannot use. */
 int mnt_mount_fs(int target_fd, const char *fstype, const char *source, unsigned long flags, const char *data)
 {
+        _cleanup_close_ int fsfd = -EBADF, mfd = -EBADF;
         char path[MNT_FD_PATH_MAX];
+        int r;
 
-        if (mount(source, mnt_fd_path(target_fd, path), fstype, flags, data) < 0)
+        fsfd = fsopen(fstype, FSOPEN_CLOEXEC);
+        if (fsfd < 0 && errno == ENOSYS) {
+                if (mount(source, mnt_fd_path(target_fd, path), fstype, flags, data) < 0)
+                        return -errno;
+                return 0;
+        }
+        if (fsfd < 0)
+                return -errno;
+        r = fs_configure(fsfd, source, data);
+        if (r < 0)
+                return r;
+        mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, mount_attrs(flags));
+        if (mfd < 0)
+                return -errno;
+        if (move_mount(mfd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return -errno;
         return 0;
 }

@@ -1,4 +1,7 @@
 /* Namespaces (see ns.h). */
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -172,4 +175,24 @@ int ns_set_enter(const struct ns_set *s)
                         return r;
         }
         return 0;
+}
+
+int ns_loopback_up(void)
+{
+        struct ifreq ifr = { 0 };
+        int fd, r = 0;
+
+        fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        strcpy(ifr.ifr_name, "lo");
+        if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+                r = -errno;
+        else if (!(ifr.ifr_flags & IFF_UP)) {
+                ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+                if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+                        r = -errno;
+        }
+        close(fd);
+        return r;
 }

@@ -48,3 +48,6 @@ int ns_set_open(struct ns_set *s, pid_t pid, unsigned mask);
 /* Enter every held namespace, user first and mount last. */
 int ns_set_enter(const struct ns_set *s);
 void ns_set_close(struct ns_set *s);
+
+/* Bring up "lo" of the current network namespace (a fresh one has it down). */
+int ns_loopback_up(void);

@@ -49,7 +49,44 @@ static const char *const proc_readonly[] = { "sys", "sysrq-trigger", "irq", "bus
 
 static bool is_chroot(const struct rootfs_config *cfg)
 {
-        return !isempty(cfg->root) && !streq(cfg->root, "/");
+        return (!isempty(cfg->root) && !streq(cfg->root, "/")) ||
+               (!isempty(cfg->root_base) && !streq(cfg->root_base, "/"));
+}
+
+static const char *root_name(const struct rootfs_config *cfg)
+{
+        return !isempty(cfg->root) ? cfg->root : cfg->root_base ? cfg->root_base : "/";
+}
+
+static int check_use(const struct rootfs_config *cfg, int fd, bool write, const char *what, const char *path,
+                     struct perror *e)
+{
+        if (!cfg->may_use || cfg->may_use(fd, write, cfg->may_use_data) == 0)
+                return 0;
+        return perror_set(e, EERROR_PERMISSION, -EPERM, "%s \"%s\" is not %s for the container's owner", what, path,
+                          write ? "writable" : "readable");
+}
+
+/* root_base, or -EBADF when there is none. */
+static int open_base(const struct rootfs_config *cfg, int *ret, struct perror *e)
+{
+        *ret = -EBADF;
+        if (isempty(cfg->root_base))
+                return 0;
+        *ret = open(cfg->root_base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (*ret < 0)
+                return perror_set_errno(e, errno == ENOENT || errno == ENOTDIR ? EERROR_INVALID_VALUE : EERROR_UNKNOWN,
+                                        -errno, "cannot open the parent's root \"%s\"", cfg->root_base);
+        return 0;
+}
+
+/* A host path, or one inside root_base (base_fd >= 0). */
+static int open_user_path(int base_fd, const char *path, int flags, int *ret)
+{
+        if (base_fd >= 0)
+                return mnt_open_in_root(base_fd, path, flags, ret);
+        *ret = open(path, flags | O_CLOEXEC);
+        return *ret < 0 ? -errno : 0;
 }
 
 static bool is_forbidden(const char *path)
@@ -80,11 +117,12 @@ static void close_sources(struct bind_src *s, size_t n)
         free(s);
 }
 
-static int open_source(const struct mnt_bind *b, struct bind_src *ret, struct perror *e)
+static int open_source(const struct rootfs_config *cfg, int base_fd, const struct mnt_bind *b, struct bind_src *ret,
+                       struct perror *e)
 {
         _cleanup_free_ char *norm = NULL;
         struct stat st;
-        int fd;
+        int fd, r;
 
         if (b->source[0] != '/')
                 return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "bind: source \"%s\" must be an absolute path",
@@ -92,15 +130,16 @@ static int open_source(const struct mnt_bind *b, struct bind_src *ret, struct pe
         if (mnt_path_normalize(b->source, &norm) < 0)
                 return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
                                   "bind: source \"%s\": \"..\" is not allowed in bind paths", b->source);
-        fd = open(b->source, O_PATH | O_CLOEXEC);
-        if (fd < 0)
-                return perror_set_errno(e, errno == ENOENT ? EERROR_INVALID_VALUE : EERROR_UNKNOWN, -errno,
+        r = open_user_path(base_fd, b->source, O_PATH, &fd);
+        if (r < 0)
+                return perror_set_errno(e, r == -ENOENT || r == -ELOOP ? EERROR_INVALID_VALUE : EERROR_UNKNOWN, r,
                                         "bind: cannot open source \"%s\"", b->source);
-        if (fstat(fd, &st) < 0) {
-                int r = -errno;
-
+        r = check_use(cfg, fd, !(b->flags & MNT_BIND_F(MNT_BIND_RO)), "bind: source", b->source, e);
+        if (r >= 0 && fstat(fd, &st) < 0)
+                r = perror_set_errno(e, EERROR_UNKNOWN, -errno, "bind: cannot stat source \"%s\"", b->source);
+        if (r < 0) {
                 close(fd);
-                return perror_set_errno(e, EERROR_UNKNOWN, r, "bind: cannot stat source \"%s\"", b->source);
+                return r;
         }
         *ret = (struct bind_src) { fd, S_ISDIR(st.st_mode) };
         return 0;
@@ -109,11 +148,18 @@ static int open_source(const struct mnt_bind *b, struct bind_src *ret, struct pe
 static int open_sources(const struct rootfs_config *cfg, struct bind_src **ret, struct perror *e)
 {
         struct bind_src *s = calloc(cfg->n_binds + 1, sizeof(*s));
+        _cleanup_close_ int base = -EBADF;
+        int r;
 
         if (!s)
                 return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
+        r = cfg->n_binds ? open_base(cfg, &base, e) : 0;
+        if (r < 0) {
+                free(s);
+                return r;
+        }
         for (size_t i = 0; i < cfg->n_binds; i++) {
-                int r = open_source(&cfg->binds[i], &s[i], e);
+                r = open_source(cfg, base, &cfg->binds[i], &s[i], e);
 
                 if (r < 0) {
                         close_sources(s, i);
@@ -498,6 +544,35 @@ static int sysfs_writable(int root_fd, const char *path, struct perror *e)
         return 0;
 }
 
+/* systemd as init wants its own cgroup hierarchy: a tmpfs at
+ * /sys/fs/cgroup with the container's name=systemd cgroup at "systemd". */
+static int mount_systemd_cgroup(int sys_fd, const char *cgroup, struct perror *e)
+{
+        _cleanup_close_ int src = -EBADF, fs = -EBADF, cg = -EBADF, dst = -EBADF;
+        int r;
+
+        src = open(cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (src < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot open the systemd cgroup %s", cgroup);
+        r = mnt_open_beneath(sys_fd, "fs/cgroup", O_PATH | O_DIRECTORY, &fs);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "no /sys/fs/cgroup in the container");
+        r = mnt_mount_fs(fs, "tmpfs", "cgroup", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=64k");
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot mount a tmpfs on /sys/fs/cgroup");
+        r = mnt_open_beneath(sys_fd, "fs/cgroup", O_PATH | O_DIRECTORY, &cg);
+        if (r >= 0 && mkdirat(cg, "systemd", 0755) < 0)
+                r = -errno;
+        if (r >= 0)
+                r = mnt_open_beneath(cg, "systemd", O_PATH | O_DIRECTORY, &dst);
+        if (r >= 0)
+                r = mnt_bind(src, dst, false, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                             MOUNT_ATTR_RDONLY, MS_PRIVATE);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot bind the systemd cgroup");
+        return 0;
+}
+
 static int mount_sys(int root_fd, const struct rootfs_config *cfg, struct perror *e)
 {
         _cleanup_close_ int sys = -EBADF;
@@ -506,6 +581,11 @@ static int mount_sys(int root_fd, const struct rootfs_config *cfg, struct perror
         r = mount_at(root_fd, "sys", "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, &sys, e);
         if (r < 0)
                 return r;
+        if (cfg->systemd_cgroup) {
+                r = mount_systemd_cgroup(sys, cfg->systemd_cgroup, e);
+                if (r < 0)
+                        return r;
+        }
         for (size_t i = 0; i < cfg->n_sysfs_rw; i++) {
                 r = sysfs_writable(root_fd, cfg->sysfs_rw[i], e);
                 if (r < 0)
@@ -621,15 +701,24 @@ static int etc_files(const struct rootfs *rf, struct perror *e)
 
 /* ---- prepare --------------------------------------------------------------- */
 
-static int open_root(const char *root, int *ret, struct perror *e)
+/* The root directory (resolved in root_base if there is one); check: ask
+ * may_use() about it. */
+static int open_root(const struct rootfs_config *cfg, bool check, int *ret, struct perror *e)
 {
-        int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int base = -EBADF;
+        int r;
 
-        if (fd < 0)
-                return perror_set_errno(e, errno == ENOENT || errno == ENOTDIR ? EERROR_INVALID_VALUE : EERROR_UNKNOWN,
-                                        -errno, "cannot open root \"%s\"", root);
-        *ret = fd;
-        return 0;
+        r = open_base(cfg, &base, e);
+        if (r < 0)
+                return r;
+        r = open_user_path(base, base >= 0 && isempty(cfg->root) ? "/" : cfg->root, O_PATH | O_DIRECTORY, ret);
+        if (r < 0)
+                return perror_set_errno(e, r == -ENOENT || r == -ENOTDIR || r == -ELOOP ? EERROR_INVALID_VALUE
+                                                                                         : EERROR_UNKNOWN,
+                                        r, "cannot open root \"%s\"", root_name(cfg));
+        if (check && (r = check_use(cfg, *ret, true, "root", root_name(cfg), e)) < 0)
+                *ret = safe_close(*ret);
+        return r;
 }
 
 /* Bind the root onto itself: pivot_root wants a mount point, and the copy
@@ -640,13 +729,13 @@ static int make_root_mount(struct rootfs *rf, struct perror *e)
         _cleanup_close_ int orig = -EBADF;
         int r;
 
-        r = open_root(cfg->root, &orig, e);
+        r = open_root(cfg, true, &orig, e);
         if (r < 0)
                 return r;
         r = mnt_bind(orig, orig, true, 0, 0, 0);
         if (r < 0)
-                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot bind the root \"%s\"", cfg->root);
-        r = open_root(cfg->root, &rf->root_fd, e);
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot bind the root \"%s\"", root_name(cfg));
+        r = open_root(cfg, false, &rf->root_fd, e);
         if (r < 0)
                 return r;
         if (cfg->root_readonly) {
@@ -665,7 +754,7 @@ static int prepare_chroot(struct rootfs *rf, const struct bind_src *srcs, struct
         if (cfg->root_readonly) {
                 _cleanup_close_ int orig = -EBADF;
 
-                r = open_root(cfg->root, &orig, e);
+                r = open_root(cfg, true, &orig, e);
                 if (r < 0)
                         return r;
                 for (const char *const *d = (const char *const[]) { "dev", "proc", "sys", "run", NULL }; *d; d++)
@@ -699,7 +788,8 @@ static int prepare_host(struct rootfs *rf, const struct bind_src *srcs, struct p
         const struct rootfs_config *cfg = rf->cfg;
         int r;
 
-        r = open_root("/", &rf->root_fd, e);
+        rf->root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        r = rf->root_fd < 0 ? perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot open /") : 0;
         if (r < 0)
                 return r;
         r = do_symlinks(rf->root_fd, cfg, e);
@@ -716,30 +806,52 @@ static int prepare_host(struct rootfs *rf, const struct bind_src *srcs, struct p
         return r;
 }
 
+/* Paths are checked through /proc/self/fd. A starter that entered a parent
+ * container's mount namespace sees the /proc of that container's pid
+ * namespace, where it does not exist: mount one of its own over it, in the
+ * new (private) mount namespace, for as long as rootfs_prepare() runs. */
+static int own_proc(bool *mounted, struct perror *e)
+{
+        *mounted = false;
+        if (access("/proc/self/fd", F_OK) == 0)
+                return 0;
+        if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot mount /proc for the starter");
+        *mounted = true;
+        return 0;
+}
+
 int rootfs_prepare(const struct rootfs_config *cfg, struct rootfs **ret, struct perror *e)
 {
         struct bind_src *srcs = NULL;
         struct rootfs *rf;
+        bool own = false;
         int r;
 
         rf = calloc(1, sizeof(*rf));
         if (!rf)
                 return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
         *rf = (struct rootfs) { .cfg = cfg, .root_fd = -EBADF, .chroot = is_chroot(cfg) };
-        if (rf->chroot && cfg->root[0] != '/') {
+        if (rf->chroot && ((!isempty(cfg->root) && cfg->root[0] != '/') ||
+                           (!isempty(cfg->root_base) && cfg->root_base[0] != '/'))) {
                 rootfs_free(rf);
-                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "root \"%s\" must be an absolute path", cfg->root);
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "root \"%s\" must be an absolute path",
+                                  root_name(cfg));
         }
         if (unshare(CLONE_NEWNS) < 0)
                 r = perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot create a mount namespace");
         else if ((r = mnt_make_rslave()) < 0)
                 perror_set_errno(e, EERROR_UNKNOWN, r, "cannot make the mount namespace a slave");
+        else if ((r = own_proc(&own, e)) < 0)
+                ;
         /* Sources are host paths: open them in the new namespace (clones
          * can only be made of its own mounts) before anything moves. */
         else if ((r = open_sources(cfg, &srcs, e)) >= 0) {
                 r = rf->chroot ? prepare_chroot(rf, srcs, e) : prepare_host(rf, srcs, e);
                 close_sources(srcs, cfg->n_binds);
         }
+        if (own && umount2("/proc", MNT_DETACH) < 0 && r >= 0)
+                r = perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot unmount the starter's /proc");
         if (r < 0) {
                 rootfs_free(rf);
                 return r;
@@ -897,7 +1009,8 @@ static int place_symlink(int parent, const char *name, const char *link, const c
                 return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
         (void) unlinkat(parent, tmp, 0);
         if (symlinkat(link, parent, tmp) < 0)
-                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "symlink: cannot create %s", path);
+                return perror_set_errno(e, errno == EROFS ? EERROR_INVALID_VALUE : EERROR_UNKNOWN, -errno,
+                                        "symlink: cannot create %s", path);
         if (renameat(parent, tmp, parent, name) < 0) {
                 int r = -errno;
 

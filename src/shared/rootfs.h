@@ -32,6 +32,13 @@ struct rootfs_symlink {
 
 struct rootfs_config {
         const char *root;      /* host path; NULL or "/" stays in the current root */
+        const char *root_base; /* NULL or a directory in which root and bind sources are resolved
+                                * (RESOLVE_IN_ROOT: symlinks cannot leave it); root NULL = base */
+        /* Optional: may the container's owner use this root (write) or bind
+         * source (write, read for "ro")? Asked on the opened fds, so what is
+         * checked is what gets mounted. 0 = yes. */
+        int (*may_use)(int fd, bool write, void *userdata);
+        void *may_use_data;
         bool root_readonly;    /* every mount of the root read-only; binds without "rw" too */
         const char *cwd;       /* base of relative bind targets and symlinks; NULL = "/" */
         const struct mnt_bind *binds; /* sources absolute (host paths) */
@@ -51,6 +58,8 @@ struct rootfs_config {
         bool proc_sys_net_rw;          /* own network namespace: /proc/sys/net writable */
         char *const *sysfs_rw;         /* /sys paths left writable (device_sysfs) */
         size_t n_sysfs_rw;
+        const char *systemd_cgroup;    /* host cgroup dir (name=systemd) bound at /sys/fs/cgroup/systemd,
+                                        * under a tmpfs /sys/fs/cgroup; NULL: none */
         /* Without a root only: */
         bool new_proc;                 /* own pid namespace: a fresh /proc */
 };

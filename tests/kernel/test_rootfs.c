@@ -381,6 +381,14 @@ static void expect_ok(struct result *res)
                 fail_msg("container failed (status 0x%x):\n%s", res->status, res->out);
 }
 
+static int deny_all(int fd, bool write, void *userdata)
+{
+        (void) fd;
+        (void) write;
+        (void) userdata;
+        return -EPERM;
+}
+
 static void expect_prepare_error(const struct rootfs_config *cfg, int code, const char *msg_part)
 {
         struct run r = { .cfg = cfg };
@@ -1044,6 +1052,23 @@ static void test_hostile(void **state)
         expect_prepare_error(&cfg, EERROR_INVALID_VALUE, "cannot open root");
         cfg.root = "relative/root";
         expect_prepare_error(&cfg, EERROR_INVALID_VALUE, "absolute");
+        /* root_base: a symlink to the host's /etc resolves inside the base
+         * (where there is no etc), and may_use() is asked about the root
+         * and the bind sources. */
+        {
+                char *esc = path_of(tmpdir, "esc");
+                struct mnt_bind b = { src, (char *) "/mnt/x", MNT_BIND_F(MNT_BIND_RO) };
+
+                assert_int_equal(symlink("/etc", esc), 0);
+                cfg = (struct rootfs_config) { .root_base = tmpdir, .root = "/esc" };
+                expect_prepare_error(&cfg, EERROR_INVALID_VALUE, "cannot open root");
+                cfg = (struct rootfs_config) { .root = root, .may_use = deny_all };
+                expect_prepare_error(&cfg, EERROR_PERMISSION, "is not writable");
+                cfg = (struct rootfs_config) { .root = root, .binds = &b, .n_binds = 1, .may_use = deny_all };
+                expect_prepare_error(&cfg, EERROR_PERMISSION, "is not readable");
+                assert_int_equal(unlink(esc), 0);
+                free(esc);
+        }
         /* Symlinks: ".." and non-links in the way. */
         {
                 struct rootfs_symlink l1 = { "/x/../../etc/l", "/bin" }, l2 = { "/etc/passwd", "/bin" };
