@@ -439,6 +439,9 @@ static int spawn_main(struct container *ct, struct request *req, struct perror *
         cfg.hostname = cfg.isolate ? ct->hostname : NULL;
         cfg.portoinit = config->portoinit_path;
         cfg.new_session = ct->virt_mode != VIRT_JOB;
+        r = ct_security_spawn(ct, &cfg, e);
+        if (r < 0)
+                goto out;
 
         r = spawn_start(&cfg, &pid, e);
         if (r < 0) {
@@ -511,6 +514,8 @@ int ct_start(struct container *ct, struct request *req, struct perror *e)
         r = create_cgroups(ct, e);
         if (r >= 0)
                 r = ct_resources_apply(ct, e);
+        if (r >= 0)
+                r = ct_devices_apply(ct, e);
         if (r >= 0) {
                 ct->is_meta = !ct->command_argv && isempty(ct->command);
                 if (!ct->is_meta)

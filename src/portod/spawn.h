@@ -49,6 +49,11 @@ struct spawn_config {
         const char *portoinit;      /* absolute path of the portoinit binary */
         int status_fd;              /* with isolate: where portoinit writes the status */
         bool new_session;           /* setsid() (app); false for job mode (setpgid) */
+
+        /* ---- security and porto namespaces (issue 4) ---- */
+        bool set_caps;              /* apply the two sets below (not virt_mode=host) */
+        uint64_t cap_bounding;      /* capabilities_allowed */
+        uint64_t cap_ambient;       /* capabilities_ambient, within cap_bounding */
 };
 
 /* Returns 0 and the main pid, or a negative errno with e filled
