@@ -9,7 +9,9 @@ import stat
 
 import pytest
 
-from .util import PORTOCTL_BIN, cgroup_mount, make, run_dead, sh, start, stdout_of, wait_state
+from .util import CAP_SYS_RESOURCE, PORTOCTL_BIN, cgroup_mount, have_cap, make, sh, wait_state
+
+M = 1 << 20
 
 CAPS = ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
         "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW",
@@ -139,3 +141,178 @@ def test_task_cred(portod):
     assert c.GetProperty("sec-cred", "user") == "nobody"
     out = output(c, "sec-cred", sh("id -u; id -g; id -G"))
     assert out.split() == ["65534", "65534", "65534", "0"]
+
+
+# --- devices -----------------------------------------------------------------
+
+def devices_list(portod, name):
+    d = os.path.join(cgroup_mount("devices"), portod.prefix, name)
+    with open(os.path.join(d, "devices.list")) as f:
+        return set(f.read().split("\n")) - {""}
+
+
+def node_dir(portod, name):
+    """A directory the container's user can reach, with a copy of /dev/null
+    (allowed by default) and /dev/net/tun (denied by default; opening it needs
+    no capability) made by mknod."""
+    d = os.path.join(portod.tmp, name.replace("/", "_"))
+    os.makedirs(d, exist_ok=True)
+    for n, dev in (("null", os.makedev(1, 3)), ("tun", os.makedev(10, 200))):
+        p = os.path.join(d, n)
+        if not os.path.exists(p):
+            os.mknod(p, stat.S_IFCHR | 0o666, dev)
+    return d
+
+
+OPEN_BOTH = sh("for n in null tun; do if ( : < ./$n ); then echo $n=ok; else echo $n=denied; fi; done 2>&1")
+
+
+def test_default_devices_deny_and_allow(portod):
+    c = portod.conn()
+    d = node_dir(portod, "sec-dev1")
+    make(c, "sec-dev1", cwd=d)
+    out = output(c, "sec-dev1", OPEN_BOTH)
+    assert "null=ok" in out and "tun=denied" in out and "Operation not permitted" in out
+
+
+def test_devices_grant_reaches_cgroup_and_process(portod):
+    c = portod.conn()
+    d = node_dir(portod, "sec-dev2")
+    make(c, "sec-dev2", cwd=d, devices="/dev/net/tun r")
+    assert c.GetProperty("sec-dev2", "devices") == "/dev/net/tun r"
+    out = output(c, "sec-dev2", OPEN_BOTH)
+    assert "null=ok" in out and "tun=ok" in out
+
+
+def test_devices_live_change(portod):
+    c = portod.conn()
+    make(c, "sec-dev3", command="sleep 1000")
+    c.Start("sec-dev3")
+    rules = devices_list(portod, "sec-dev3")
+    assert "c 1:3 rw" in rules and "c 10:200 r" not in rules and "a *:* rwm" not in rules
+    c.SetProperty("sec-dev3", "devices", "/dev/net/tun r")
+    assert "c 10:200 r" in devices_list(portod, "sec-dev3")
+    c.SetProperty("sec-dev3", "devices", "/dev/zero -")
+    rules = devices_list(portod, "sec-dev3")
+    assert "c 10:200 r" not in rules and "c 1:5 rw" not in rules and "c 1:3 rw" in rules
+
+
+@pytest.mark.parametrize("bad", ["/etc/passwd rw", "/dev/null rwx", "/dev/null", "/dev/../etc/shadow r",
+                                 "/dev/null rw /dev/pts/0", "/dev/null r-", "/dev/null rw /dev/x 99999",
+                                 "/dev/null rw /dev/x 0666 no-such-user-xyz", "preset no-such-preset",
+                                 "/dev/null rw relative", "/dev/null rr"])
+def test_devices_absurd_specs(portod, bad):
+    c = portod.conn()
+    make(c, "sec-dev4", devices="/dev/zero r")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("sec-dev4", "devices", bad)
+    assert c.GetProperty("sec-dev4", "devices") == "/dev/zero r"
+
+
+def test_devices_missing_node(portod):
+    c = portod.conn()
+    make(c, "sec-dev5")
+    with pytest.raises(portod.exc.DeviceNotFound):
+        c.SetProperty("sec-dev5", "devices", "/dev/no-such-node-xyz rw")
+    c.SetProperty("sec-dev5", "devices", "/dev/no-such-node-xyz rw?")
+    c.SetProperty("sec-dev5", "devices", "/dev/null rw")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("sec-dev5", "devices", "/dev/shm rw")
+
+
+def test_devices_child_never_exceeds_parent(portod):
+    c = portod.conn()
+    d = node_dir(portod, "sec-dev6")
+    make(c, "sec-dev6")
+    make(c, "sec-dev6/ch", cwd=d)
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-dev6/ch", "devices", "/dev/net/tun r")
+    c.SetProperty("sec-dev6", "devices", "/dev/net/tun r")
+    c.SetProperty("sec-dev6/ch", "devices", "/dev/net/tun r")
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-dev6/ch", "devices", "/dev/net/tun rw")
+    out = output(c, "sec-dev6/ch", OPEN_BOTH)
+    assert "tun=ok" in out
+    assert "c 10:200 r" in devices_list(portod, "sec-dev6/ch")
+
+
+def test_devices_controller_off(portod):
+    c = portod.conn()
+    d = node_dir(portod, "sec-dev7")
+    make(c, "sec-dev7", cwd=d)
+    c.SetProperty("sec-dev7", "controllers[devices]", "false")
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-dev7", "devices", "/dev/net/tun r")
+    out = output(c, "sec-dev7", OPEN_BOTH)
+    assert "tun=ok" in out
+
+
+# --- ulimit ------------------------------------------------------------------
+
+LIMIT_ROWS = {  # ulimit type -> (RLIMIT_*, row of /proc/PID/limits)
+    "as": (resource.RLIMIT_AS, "Max address space"), "core": (resource.RLIMIT_CORE, "Max core file size"),
+    "cpu": (resource.RLIMIT_CPU, "Max cpu time"), "data": (resource.RLIMIT_DATA, "Max data size"),
+    "fsize": (resource.RLIMIT_FSIZE, "Max file size"), "locks": (getattr(resource, "RLIMIT_LOCKS", 10), "Max file locks"),
+    "memlock": (resource.RLIMIT_MEMLOCK, "Max locked memory"),
+    "msgqueue": (resource.RLIMIT_MSGQUEUE, "Max msgqueue size"), "nice": (resource.RLIMIT_NICE, "Max nice priority"),
+    "nofile": (resource.RLIMIT_NOFILE, "Max open files"), "nproc": (resource.RLIMIT_NPROC, "Max processes"),
+    "rss": (resource.RLIMIT_RSS, "Max resident set"), "rtprio": (resource.RLIMIT_RTPRIO, "Max realtime priority"),
+    "rttime": (resource.RLIMIT_RTTIME, "Max realtime timeout"),
+    "sigpending": (resource.RLIMIT_SIGPENDING, "Max pending signals"), "stack": (resource.RLIMIT_STACK, "Max stack size"),
+}
+
+
+def proc_limits(text):
+    rows = {}
+    for line in text.splitlines()[1:]:
+        for row in (r for _, r in LIMIT_ROWS.values()):
+            if line.startswith(row):
+                parts = line[len(row):].split()
+                rows[row] = (parts[0], parts[1])
+    return rows
+
+
+def test_ulimit_every_type(portod):
+    c = portod.conn()
+    make(c, "sec-ul1")
+    want = {}
+    values = {"as": 8 << 30, "data": 8 << 30, "stack": 16 * M, "rss": 1 << 30, "memlock": 64 << 10,
+              "fsize": 1 << 30, "msgqueue": 819200, "core": 1 << 20, "cpu": 1000, "locks": 100, "nice": 10,
+              "nofile": 256, "nproc": 1000, "rtprio": 2, "rttime": 1000000, "sigpending": 100}
+    for name, (res, row) in LIMIT_ROWS.items():
+        own = resource.getrlimit(res)[1]
+        hard = values[name] if own == resource.RLIM_INFINITY else min(own, values[name])
+        soft = hard // 2
+        c.SetProperty("sec-ul1", "ulimit[%s]" % name, "%d %d" % (soft, hard))
+        want[row] = (str(soft), str(hard))
+    got = proc_limits(output(c, "sec-ul1", "cat /proc/self/limits"))
+    for row, v in want.items():
+        assert got[row] == v, row
+
+
+def test_ulimit_hard_above_daemon_refused(portod):
+    own = resource.getrlimit(resource.RLIMIT_MEMLOCK)[1]
+    if own == resource.RLIM_INFINITY or have_cap(CAP_SYS_RESOURCE):
+        pytest.skip("the daemon can raise hard limits here")
+    c = portod.conn()
+    make(c, "sec-ul2", ulimit="nofile: 100 200")
+    with pytest.raises(portod.exc.InvalidValue) as ei:
+        c.SetProperty("sec-ul2", "ulimit", "memlock: unlimited unlimited; nofile: 10 20")
+    assert "CAP_SYS_RESOURCE" in str(ei.value)
+    assert c.GetProperty("sec-ul2", "ulimit[nofile]") == "100 200"
+
+
+def test_memlock_default_from_memory_limit(portod):
+    c = portod.conn()
+    make(c, "sec-ul3")
+    assert c.GetProperty("sec-ul3", "ulimit[memlock]") == ""
+    c.SetProperty("sec-ul3", "memory_limit", "256M")
+    hard = resource.getrlimit(resource.RLIMIT_MEMLOCK)[1]
+    soft = 256 * M - 16 * M
+    if hard != resource.RLIM_INFINITY and not have_cap(CAP_SYS_RESOURCE):
+        soft = min(soft, hard)
+    else:
+        hard = "unlimited"
+    assert c.GetProperty("sec-ul3", "ulimit[memlock]").split()[0] == str(soft)
+    got = proc_limits(output(c, "sec-ul3", "cat /proc/self/limits"))
+    assert got["Max locked memory"] == (str(soft), str(hard))
