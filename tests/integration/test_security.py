@@ -316,3 +316,80 @@ def test_memlock_default_from_memory_limit(portod):
     assert c.GetProperty("sec-ul3", "ulimit[memlock]").split()[0] == str(soft)
     got = proc_limits(output(c, "sec-ul3", "cat /proc/self/limits"))
     assert got["Max locked memory"] == (str(soft), str(hard))
+
+
+# --- porto inside containers -------------------------------------------------
+
+def inside(portod, c, name, script, **props):
+    """Run `script` with $P = our portoctl talking to our daemon from inside
+    the container `name`; returns its stdout+stderr."""
+    make(c, name, env="PORTO_SOCKET=%s; P=%s" % (portod.socket, PORTOCTL_BIN), **props)
+    return output(c, name, sh("exec 2>&1; " + script), timeout=30)
+
+
+def test_enable_porto_isolate_creates_child(portod):
+    c = portod.conn()
+    make(c, "sec-sib")
+    out = inside(portod, c, "sec-np1", "$P create child && $P set child command true && echo created; "
+                 "$P list; echo ---; $P get sec-sib state; $P get /porto/sec-sib state; echo sib=$?; "
+                 "$P get self absolute_name; "
+                 "$P get . absolute_name; $P get child absolute_namespace", enable_porto="isolate")
+    assert "created" in out, out
+    listed, _, rest = out.partition("---")
+    assert "child" in listed.split() and "sec-sib" not in listed and "sec-np1" not in listed.split()
+    assert "ContainerDoesNotExist" in rest      # relative names are in the namespace
+    assert "sib=0" not in rest and "Permission" in rest
+    assert "/porto/sec-np1\n/porto/sec-np1\n/porto/sec-np1/" in rest
+    assert "sec-np1/child" in c.List()
+    assert c.GetProperty("sec-np1/child", "parent") == "/porto/sec-np1"
+    assert c.GetProperty("sec-np1/child", "owner_user") == "root"
+
+
+def test_enable_porto_false_refused(portod):
+    c = portod.conn()
+    out = inside(portod, c, "sec-np2", "$P list; echo rc=$?", enable_porto="false")
+    assert "Permission" in out and "rc=0" not in out
+
+
+def test_enable_porto_read_only(portod):
+    c = portod.conn()
+    make(c, "sec-np3-other")
+    out = inside(portod, c, "sec-np3", "$P list; $P create sub; echo rc=$?", enable_porto="read-only")
+    assert "sec-np3-other" in out and "Permission" in out and "rc=0" not in out
+    assert "sec-np3/sub" not in c.List()
+
+
+def test_enable_porto_read_isolate_and_child_only(portod):
+    c = portod.conn()
+    make(c, "sec-np4")
+    make(c, "sec-np4/a")
+    out = inside(portod, c, "sec-np4/in", "$P list; echo ---; $P create x; echo rc=$?",
+                 enable_porto="read-isolate")
+    listed, _, rest = out.partition("---")
+    assert "sec-np4/a" not in listed and "a" not in listed.split() and "Permission" in rest
+    make(c, "sec-np5")
+    out = inside(portod, c, "sec-np5/in", "$P list; echo ---; $P create /porto/sec-np5/y; echo y=$?; "
+                 "$P create /porto/sec-np5/in/z; echo z=$?", enable_porto="child-only")
+    listed, _, rest = out.partition("---")
+    assert "sec-np4/a" in listed.split()     # reads everything
+    assert "y=0" not in rest and "z=0" in rest
+    assert "sec-np5/in/z" in c.List() and "sec-np5/y" not in c.List()
+
+
+def test_porto_namespace_prefix(portod):
+    c = portod.conn()
+    make(c, "sec-np6")
+    make(c, "sec-np6/pfx-a")
+    make(c, "sec-np6/other")
+    c.SetProperty("sec-np6", "enable_porto", "isolate")
+    make(c, "sec-np6/in", porto_namespace="pfx-")
+    assert c.GetProperty("sec-np6/in", "absolute_namespace") == "/porto/sec-np6/pfx-"
+    c.SetProperty("sec-np6/in", "env", "PORTO_SOCKET=%s; P=%s" % (portod.socket, PORTOCTL_BIN))
+    out = output(c, "sec-np6/in", sh("exec 2>&1; $P list; echo ---; $P get other state; echo rc=$?"))
+    listed, _, rest = out.partition("---")
+    assert "a" in listed.split() and "other" not in listed and "pfx-a" not in listed and "rc=0" not in rest
+    for bad in ("/abs", "a//b", "x y"):
+        with pytest.raises(portod.exc.InvalidValue):
+            c.SetProperty("sec-np6/in", "porto_namespace", bad)
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("sec-np6", "enable_porto", "maybe")
