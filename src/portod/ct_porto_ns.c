@@ -141,14 +141,20 @@ static int access_of(const struct container *ct)
         return a;
 }
 
-/* Members of group "porto" have write access (manual "Security"). */
+/* Members of group "porto" have write access (manual "Security"). The
+ * answer for the last owner is kept a few seconds: every request asks. */
 static bool porto_user(uid_t uid, gid_t gid)
 {
-        static bool looked_up, have;
+        static bool looked_up, have, last_answer;
         static gid_t porto_gid;
+        static uid_t last_uid;
+        static gid_t last_gid;
+        static uint64_t last_until;
 
         if (uid == 0)
                 return true;
+        if (uid == last_uid && gid == last_gid && loop_now_ms() < last_until)
+                return last_answer;
         if (!looked_up) {
                 struct group gr, *res = NULL;
                 char tmp[4096];
@@ -159,7 +165,11 @@ static bool porto_user(uid_t uid, gid_t gid)
                         porto_gid = res->gr_gid;
                 }
         }
-        return have && (gid == porto_gid || user_in_group(uid, porto_gid));
+        last_uid = uid;
+        last_gid = gid;
+        last_until = loop_now_ms() + 5000;
+        last_answer = have && (gid == porto_gid || user_in_group(uid, porto_gid));
+        return last_answer;
 }
 
 void ct_client_refine(struct client *c)

@@ -352,6 +352,17 @@ static int set_devices(struct prop_ctx *x, const char *value)
                 free(s);
                 s = NULL;
         }
+        /* A container restored by a new worker: what its cgroup holds now
+         * is the effective set of the old value. */
+        if (x->req && prop_cgroups_exist(ct) && !ct->devices_applied) {
+                struct dev_set *now = calloc(1, sizeof(*now));
+
+                if (now && ct_devices_effective(ct, now, x->e) >= 0)
+                        ct->devices_applied = now;
+                else
+                        free(now);
+                perror_clear(x->e);
+        }
         ct->devices = s;
         if (x->req && prop_cgroups_exist(ct)) {
                 r = ct_devices_apply(ct, x->e);

@@ -9,6 +9,7 @@ import stat
 
 import pytest
 
+from .test_engine_extra import private  # noqa: F401 - fixture
 from .util import CAP_SYS_RESOURCE, PORTOCTL_BIN, cgroup_mount, have_cap, make, sh, wait_state
 
 M = 1 << 20
@@ -393,3 +394,35 @@ def test_porto_namespace_prefix(portod):
             c.SetProperty("sec-np6/in", "porto_namespace", bad)
     with pytest.raises(portod.exc.InvalidValue):
         c.SetProperty("sec-np6", "enable_porto", "maybe")
+
+
+DEV_CONFIG = """
+container {
+    extra_devices: "/dev/net/tun r"
+    device_preset { preset: "fuse" device: "/dev/fuse rw" device: "/dev/loop-control rw?" }
+}
+"""
+
+
+def test_devices_config_presets_extra_and_restored_live_change(private):
+    from .test_engine_extra import connect, kill_worker
+    d = private(DEV_CONFIG)
+    c = connect(d)
+    tmp = os.path.join(str(d.tmp), "nodes")
+    os.makedirs(tmp)
+    os.mknod(os.path.join(tmp, "tun"), stat.S_IFCHR | 0o666, os.makedev(10, 200))
+    make(c, "dv", cwd=tmp, command=sh("( : < ./tun ) && echo tun=ok; exec sleep 1000"), devices="preset fuse")
+    assert c.GetProperty("dv", "devices").startswith("/dev/fuse rw; /dev/loop-control rw")
+    c.Start("dv")
+    rules_dir = os.path.join(cgroup_mount("devices"), d.prefix, "dv")
+
+    def rules():
+        with open(os.path.join(rules_dir, "devices.list")) as f:
+            return set(f.read().split("\n"))
+    assert "c 10:229 rw" in rules() and "c 10:200 r" in rules()
+    kill_worker(d)
+    c = connect(d)
+    c.SetProperty("dv", "devices", "/dev/fuse -")
+    assert "c 10:229 rw" not in rules() and "c 10:200 r" in rules()
+    assert "tun=ok" in c.GetProperty("dv", "stdout")
+    c.Destroy("dv")
