@@ -294,6 +294,12 @@ void ct_caps_allowed(const struct container *ct, uint64_t *ret_allowed, uint64_t
 int ct_devices_effective(const struct container *ct, struct dev_set *ret, struct perror *e);
 /* At start, after the cgroups exist: devices cgroup rules. */
 int ct_devices_apply(struct container *ct, struct perror *e);
+/* Device control is off: controllers[devices]=false on the first-level
+ * container above (or at) ct. */
+bool ct_devices_off(const struct container *ct);
+/* ct or a container below has `devices`: ct needs a devices cgroup of its
+ * own (the hierarchy follows the names). */
+bool ct_devices_wanted(const struct container *ct);
 void ct_security_free(struct container *ct);
 struct spawn_config;
 /* Capabilities (checked: capabilities_ambient within the allowed) and

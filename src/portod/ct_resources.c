@@ -45,7 +45,7 @@ static unsigned implied_mask(const struct container *ct)
                 m |= BIT(CG_CPU);
         if (ct->cpu_set)
                 m |= BIT(CG_CPUSET);
-        if (ct->devices)
+        if (ct_devices_wanted(ct))
                 m |= BIT(CG_DEVICES);
         if (ct->thread_limit)
                 m |= BIT(CG_PIDS);

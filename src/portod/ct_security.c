@@ -164,10 +164,22 @@ int ct_devices_effective(const struct container *ct, struct dev_set *ret, struct
         return 0;
 }
 
-static bool devices_off(const struct container *ct)
+/* The manual: only a first-level container turns device control off;
+ * below it controllers[devices]=false just means no cgroup of its own. */
+bool ct_devices_off(const struct container *ct)
 {
         for (; ct && !ct_is_root(ct); ct = ct->parent)
-                if (ct->cg_disabled & (1u << CG_DEVICES))
+                if (ct->level == 1)
+                        return ct->cg_disabled & (1u << CG_DEVICES);
+        return false;
+}
+
+bool ct_devices_wanted(const struct container *ct)
+{
+        if (ct->devices)
+                return true;
+        for (size_t i = 0; i < ct->n_children; i++)
+                if (ct_devices_wanted(ct->children[i]))
                         return true;
         return false;
 }
@@ -178,15 +190,19 @@ int ct_devices_apply(struct container *ct, struct perror *e)
         struct dev_set *eff;
         int r;
 
-        if (devices_off(ct)) {
-                if (ct->level != 1 || has_chroot(ct) || ct->devices)
+        if (ct_devices_off(ct)) {
+                if (has_chroot(ct) || ct->devices)
                         return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
-                                          "controllers[devices]=false is only for first-level containers "
-                                          "without root and without devices");
+                                          "controllers[devices]=false is only for containers without root and "
+                                          "without devices");
                 return 0;
         }
         if (!(ct_cg_mask(ct) & (1u << CG_DEVICES)) || ct_is_root(ct)) {
-                if (ct->devices && ct_is_active(ct) && ct->state != CT_STARTING)
+                if (ct->devices && ct->state == CT_STARTING)
+                        return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
+                                          "devices: %s has controllers[devices]=false, the rules cannot apply",
+                                          ct->name);
+                if (ct->devices)
                         return perror_set(e, EERROR_INVALID_STATE, -EBUSY,
                                           "devices: %s has no devices cgroup of its own while running; set "
                                           "devices before the start",

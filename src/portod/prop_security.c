@@ -273,14 +273,6 @@ static int get_devices(struct prop_ctx *x, struct strbuf *out)
         return s ? strbuf_append(out, s) : -ENOMEM;
 }
 
-static bool devices_disabled(const struct container *ct)
-{
-        for (; ct && !ct_is_root(ct); ct = ct->parent)
-                if (ct->cg_disabled & (1u << CG_DEVICES))
-                        return true;
-        return false;
-}
-
 /* A non-root client grants only what it may do with the host node. */
 static int check_host_access(struct prop_ctx *x, const struct dev_set *s)
 {
@@ -305,6 +297,19 @@ static int check_host_access(struct prop_ctx *x, const struct dev_set *s)
         return 0;
 }
 
+/* The devices cgroup of ct goes below its parents' ones: a running
+ * parent started without one cannot get it any more. */
+static int check_parents_cgroup(struct prop_ctx *x)
+{
+        for (const struct container *p = x->ct->parent; p && !ct_is_root(p); p = p->parent)
+                if (prop_cgroups_exist(p) && !(ct_cg_mask(p) & (1u << CG_DEVICES)))
+                        return perror_set(x->e, EERROR_INVALID_STATE, -EBUSY,
+                                          "devices: %s runs without a devices cgroup of its own; stop it first "
+                                          "(or set devices on it)",
+                                          p->name);
+        return 0;
+}
+
 static int check_devices(struct prop_ctx *x, struct dev_set *s)
 {
         struct container *ct = x->ct;
@@ -312,6 +317,12 @@ static int check_devices(struct prop_ctx *x, struct dev_set *s)
         uid_t uid = 0;
         gid_t gid;
         int r;
+
+        if (s->n) {
+                r = check_parents_cgroup(x);
+                if (r < 0)
+                        return r;
+        }
 
         r = dev_resolve(s, x->e);
         if (r < 0)
@@ -339,7 +350,7 @@ static int set_devices(struct prop_ctx *x, const char *value)
         if (!s)
                 return -ENOMEM;
         r = dev_parse(value, config->device_presets, config->n_device_presets, s, x->e);
-        if (r >= 0 && x->req && devices_disabled(ct) && (s->n || old))
+        if (r >= 0 && x->req && ct_devices_off(ct) && (s->n || old))
                 r = perror_set(x->e, EERROR_PERMISSION, -EPERM,
                                "devices: device access control is off (controllers[devices]=false), devices "
                                "must stay unchanged");

@@ -426,3 +426,27 @@ def test_devices_config_presets_extra_and_restored_live_change(private):
     assert "c 10:229 rw" not in rules() and "c 10:200 r" in rules()
     assert "tun=ok" in c.GetProperty("dv", "stdout")
     c.Destroy("dv")
+
+
+def test_devices_deep_child_gets_own_cgroup(portod):
+    c = portod.conn()
+    d = node_dir(portod, "sec-dev8")
+    make(c, "sec-dev8", devices="/dev/net/tun r")
+    make(c, "sec-dev8/mid")
+    make(c, "sec-dev8/mid/leaf", cwd=d, devices="/dev/net/tun -")
+    out = output(c, "sec-dev8/mid/leaf", OPEN_BOTH)
+    assert "null=ok" in out and "tun=denied" in out
+    assert "c 10:200 r" not in devices_list(portod, "sec-dev8/mid/leaf")
+    c.Destroy("sec-dev8")
+    assert not os.path.exists(os.path.join(cgroup_mount("devices"), portod.prefix, "sec-dev8"))
+
+
+def test_devices_below_running_parent_without_cgroup(portod):
+    c = portod.conn()
+    make(c, "sec-dev9")
+    make(c, "sec-dev9/mid")
+    c.Start("sec-dev9/mid")     # meta, no devices cgroup of its own
+    make(c, "sec-dev9/mid/leaf")
+    with pytest.raises(portod.exc.InvalidState):
+        c.SetProperty("sec-dev9/mid/leaf", "devices", "/dev/zero r")
+    assert c.GetProperty("sec-dev9/mid/leaf", "devices") == ""
