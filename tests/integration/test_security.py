@@ -450,3 +450,16 @@ def test_devices_below_running_parent_without_cgroup(portod):
     with pytest.raises(portod.exc.InvalidState):
         c.SetProperty("sec-dev9/mid/leaf", "devices", "/dev/zero r")
     assert c.GetProperty("sec-dev9/mid/leaf", "devices") == ""
+
+
+def test_requests_from_inside_act_as_owner(portod):
+    c = portod.conn()
+    make(c, "sec-np7")
+    # the task stays root; the owner decides
+    out = inside(portod, c, "sec-np7/in", "$P list; echo ---; $P create /porto/sec-np7/x; echo rc=$?; "
+                 "$P get self owner_user", owner_cred="nobody nogroup", user="root", group="root")
+    listed, _, rest = out.partition("---")
+    assert "sec-np7/in" in listed
+    # nobody is neither root nor in group porto: read-only
+    assert "Permission" in rest and "rc=0" not in rest and "nobody" in rest
+    assert "sec-np7/x" not in c.List()
