@@ -341,10 +341,33 @@ static int check_devices(struct prop_ctx *x, struct dev_set *s)
         return r;
 }
 
+static void dev_set_free(struct dev_set *s)
+{
+        if (s) {
+                dev_set_done(s);
+                free(s);
+        }
+}
+
+/* A container restored by a new worker has no record of its cgroup's
+ * rules: they are the effective set of the current value. */
+static void remember_applied(struct container *ct)
+{
+        struct dev_set *now = calloc(1, sizeof(*now));
+        struct perror ignored;
+
+        perror_clear(&ignored);
+        if (now && ct_devices_effective(ct, now, &ignored) >= 0)
+                ct->devices_applied = now;
+        else
+                free(now);
+}
+
 static int set_devices(struct prop_ctx *x, const char *value)
 {
         struct container *ct = x->ct;
         struct dev_set *s = calloc(1, sizeof(*s)), *old = ct->devices;
+        bool live = x->req && prop_cgroups_exist(ct);
         int r;
 
         if (!s)
@@ -356,43 +379,24 @@ static int set_devices(struct prop_ctx *x, const char *value)
                                "must stay unchanged");
         if (r >= 0 && x->req)
                 r = check_devices(x, s);
-        if (r < 0)
-                goto fail;
+        if (r < 0) {
+                dev_set_free(s);
+                return r;
+        }
         if (!s->n) {
-                dev_set_done(s);
-                free(s);
+                dev_set_free(s);
                 s = NULL;
         }
-        /* A container restored by a new worker: what its cgroup holds now
-         * is the effective set of the old value. */
-        if (x->req && prop_cgroups_exist(ct) && !ct->devices_applied) {
-                struct dev_set *now = calloc(1, sizeof(*now));
-
-                if (now && ct_devices_effective(ct, now, x->e) >= 0)
-                        ct->devices_applied = now;
-                else
-                        free(now);
-                perror_clear(x->e);
-        }
+        if (live && !ct->devices_applied)
+                remember_applied(ct);
         ct->devices = s;
-        if (x->req && prop_cgroups_exist(ct)) {
-                r = ct_devices_apply(ct, x->e);
-                if (r < 0) {
-                        ct->devices = old;
-                        goto fail;
-                }
+        if (live && (r = ct_devices_apply(ct, x->e)) < 0) {
+                ct->devices = old;
+                dev_set_free(s);
+                return r;
         }
-        if (old) {
-                dev_set_done(old);
-                free(old);
-        }
+        dev_set_free(old);
         return ct->devices ? 0 : 1;
-fail:
-        if (s) {
-                dev_set_done(s);
-                free(s);
-        }
-        return r;
 }
 
 /* ---- enable_porto, porto_namespace ---- */
