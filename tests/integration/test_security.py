@@ -241,6 +241,9 @@ def test_devices_controller_off(portod):
     c = portod.conn()
     d = node_dir(portod, "sec-dev7")
     make(c, "sec-dev7", cwd=d)
+    make(c, "sec-dev7b", devices="/dev/zero r")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("sec-dev7b", "controllers[devices]", "false")
     c.SetProperty("sec-dev7", "controllers[devices]", "false")
     with pytest.raises(portod.exc.Permission):
         c.SetProperty("sec-dev7", "devices", "/dev/net/tun r")
