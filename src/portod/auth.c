@@ -150,7 +150,9 @@ static bool owner_grants(uid_t owner, uid_t client)
         return g->allowed;
 }
 
-int ct_check_write(struct request *req, struct container *ct, struct perror *e)
+/* ns: also the porto namespace rule (not for the parent of a new
+ * container, whose own name is checked instead). */
+static int check_write(struct request *req, struct container *ct, bool ns, struct perror *e)
 {
         const struct client *c = req->client;
         char cname[64], oname[64];
@@ -163,7 +165,8 @@ int ct_check_write(struct request *req, struct container *ct, struct perror *e)
                 return 0;
         if (c->read_only)
                 return perror_set(e, EERROR_PERMISSION, -EPERM, "Write access denied");
-        /* scopes narrower than the whole tree come with enable_porto (later) */
+        if (ns && ct_porto_check_write(req, ct->name, e) < 0)
+                return -EPERM;
         if (client_is_super(c))
                 return 0;
         client_cred(c, &uid, &gid);
@@ -175,6 +178,22 @@ int ct_check_write(struct request *req, struct container *ct, struct perror *e)
                           "Permission denied: container %s belongs to %s, client acts as %s "
                           "(and %s is in neither porto-containers nor %s-containers)",
                           ct->name, oname, cname, oname, cname);
+}
+
+int ct_check_create(struct request *req, struct container *parent, const char *full_name, struct perror *e)
+{
+        int r = ct_porto_check_write(req, full_name, e);
+
+        if (r < 0 || !parent)
+                return r;
+        /* The namespace allows the new name: the parent itself may lie
+         * outside it (enable_porto=isolate creates children of self). */
+        return check_write(req, parent, false, e);
+}
+
+int ct_check_write(struct request *req, struct container *ct, struct perror *e)
+{
+        return check_write(req, ct, true, e);
 }
 
 /* getpw*_r with a stack buffer: no static state shared between calls. */

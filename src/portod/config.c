@@ -14,6 +14,7 @@
 #include "basic/strutil.h"
 #include "config.pb-c.h"
 #include "portod.h"
+#include "shared/devices.h"
 #include "shared/pbtext.h"
 
 #define CONFIG_FILE "/etc/portod.conf"
@@ -175,6 +176,41 @@ static int check_config(struct perror *e)
         return 0;
 }
 
+/* container.device_preset: the strings stay in cfg_msg (kept until
+ * config_free()); each device line is checked here, once. */
+static int apply_device_presets(const Cfg__TContainerCfg *c, struct perror *e)
+{
+        size_t n = c ? c->n_device_preset : 0;
+
+        free(config->device_presets);
+        config->device_presets = calloc(n + 1, sizeof(*config->device_presets));
+        config->n_device_presets = 0;
+        if (!config->device_presets)
+                return perror_set_errno(e, EERROR_UNKNOWN, -ENOMEM, "config");
+        for (size_t i = 0; i < n; i++) {
+                const Cfg__TDevicePreset *p = c->device_preset[i];
+
+                if (isempty(p->preset))
+                        return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "container.device_preset: no name");
+                for (size_t j = 0; j < p->n_device; j++) {
+                        struct dev_set s = { NULL, 0 };
+                        struct perror pe;
+                        int r;
+
+                        perror_clear(&pe);
+                        r = dev_parse(p->device[j], NULL, 0, &s, &pe);
+                        dev_set_done(&s);
+                        if (r < 0)
+                                return perror_set(e, EERROR_INVALID_VALUE, r, "container.device_preset %s: %s",
+                                                  p->preset, pe.msg);
+                }
+                config->device_presets[config->n_device_presets++] = (struct dev_preset) {
+                        .name = p->preset, .devices = p->device, .n_devices = p->n_device,
+                };
+        }
+        return 0;
+}
+
 #define OPT_U64(sec, field, def) ((sec) && (sec)->has_##field ? (sec)->field : (def))
 
 static int apply(const Cfg__TConfig *m, const struct portod_options *o, struct perror *e)
@@ -235,6 +271,15 @@ static int apply(const Cfg__TConfig *m, const struct portod_options *o, struct p
                         return perror_set_errno(e, EERROR_UNKNOWN, -ENOMEM, "config");
         }
 
+        config->memlock_minimal = OPT_U64(c, memlock_minimal, 8u << 20);
+        config->memlock_margin = OPT_U64(c, memlock_margin, 16u << 20);
+        r = set_str(&config->extra_devices, NULL, c ? c->extra_devices : NULL, "");
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -ENOMEM, "config");
+        r = apply_device_presets(c, e);
+        if (r < 0)
+                return r;
+
         infra_config.client_idle_timeout_ms = OPT_U64(d, client_idle_timeout, 60) * 1000;
         infra_config.stop_timeout_ms = OPT_U64(d, portod_stop_timeout, 300) * 1000;
         infra_config.start_timeout_ms = OPT_U64(d, portod_start_timeout, 60) * 1000;
@@ -267,8 +312,7 @@ int config_load(const struct portod_options *o, struct perror *e)
 static void warn_unused(void)
 {
         static const char *const unused[] = {
-                "memlock_minimal", "memlock_margin", "device_preset", "extra_devices", "device_sysfs",
-                "anon_limit_margin", "ipc_sysctl",
+                "device_sysfs", "anon_limit_margin", "ipc_sysctl",
                 "net_sysctl",
         };
         if (!cfg_msg)
@@ -334,6 +378,8 @@ void config_free(void)
         free(config->portoinit_path);
         free(config->default_ulimit);
         strv_free(config->extra_env);
+        free(config->extra_devices);
+        free(config->device_presets);
         memset(config, 0, sizeof(*config));
         if (cfg_msg)
                 protobuf_c_message_free_unpacked(&cfg_msg->base, NULL);

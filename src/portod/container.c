@@ -86,6 +86,7 @@ static void ct_set_defaults(struct container *ct)
         ct->io_weight = 1.0;
         ct->oom_is_fatal = true;
         ct->oom_fd = -EBADF;
+        ct->enable_porto = PORTO_ACCESS_FULL;
         ct->user = ct->owner_uid;
         ct->group = ct->owner_gid;
         ct->creation_time_ms = ct->change_time_ms = now_realtime_ms();
@@ -320,6 +321,7 @@ void ct_remove_free(struct container *ct)
         ct_labels_free(ct);
         ct_resources_free(ct);
         ct_fs_free(ct);
+        ct_security_free(ct);
         free(ct->start_error);
         free(ct->name);
         free(ct);
@@ -428,11 +430,10 @@ void ct_set_state_event(struct container *ct, enum ct_state state, const char *l
 
 /* ---- names (10.1) ---- */
 
-/* The client's porto namespace: empty until enable_porto/porto_namespace
- * exist (a later issue). */
-static const char *client_namespace(struct request *req _unused_)
+/* The client's porto namespace (ct_porto_ns.c). */
+static const char *client_namespace(struct request *req)
 {
-        return "";
+        return ct_client_namespace(req);
 }
 
 static int normalize(struct request *req, const char *name, const char **ret, struct perror *e)
@@ -494,8 +495,11 @@ int ct_resolve_name(struct request *req, const char *name, const char **ret_full
                 return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
                                   "invalid container name \"%s\": absolute names start with /porto/", name);
         if (streq(name, ".")) {
-                *ret_full = "/";        /* parent of the (empty) namespace */
-                return 0;
+                /* the container whose namespace the client is in */
+                const char *ns = client_namespace(req), *slash = strrchr(ns, '/');
+
+                *ret_full = slash ? req_printf(req, "%.*s", (int)(slash - ns), ns) : "/";
+                return *ret_full ? 0 : -ENOMEM;
         }
         self = req->client && req->client->ct ? req->client->ct : ct_root;
         if (streq(name, "self")) {
@@ -529,6 +533,10 @@ int ct_lookup(struct request *req, const char *name, struct container **ret, str
         ct = ct_find(full);
         if (!ct)
                 return perror_set(e, EERROR_CONTAINER_DOES_NOT_EXIST, -ENOENT, "container %s not found", name);
+        if (!ct_client_sees(req, ct, false))
+                return perror_set(e, EERROR_PERMISSION, -EPERM,
+                                  "container %s is out of your porto namespace (enable_porto, porto_namespace)",
+                                  name);
         *ret = ct;
         return 0;
 }

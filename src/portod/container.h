@@ -142,6 +142,17 @@ struct container {
         unsigned cg_disabled;           /* controllers[name]=false */
         unsigned cg_started;            /* mask the cgroups were created with, 0 = none */
 
+        /* ---- security and porto namespaces (issue 4) ---- */
+        uint64_t cap_limit;             /* `capabilities` (bounding limit), when set */
+        uint64_t cap_ambient;           /* `capabilities_ambient` */
+        gid_t *task_groups;             /* task_cred groups; NULL: the user's groups */
+        size_t n_task_groups;
+        bool has_task_groups;
+        struct dev_set *devices;        /* `devices` as set; NULL = none */
+        struct dev_set *devices_applied; /* rules in its own devices cgroup; NULL = none */
+        int enable_porto;               /* enum porto_access (daemon.h) */
+        char *porto_namespace;          /* NULL = "" */
+
         /* ---- runtime ---- */
         pid_t task_pid;                 /* main process while it lives (portoinit with isolate) */
         pid_t cmd_pid;                  /* the command: task_pid, or portoinit's child (root_pid) */
@@ -344,7 +355,6 @@ struct spawn_rlimit;
 int ct_rlimits(const struct container *ct, struct spawn_rlimit **ret, size_t *ret_n);
 
 /* ---- ct_rootfs.c: filesystem and namespaces (issue 4) ---- */
-struct dev_set;
 struct spawn_config;
 /* A chroot: root set to something else than "/". */
 bool ct_has_chroot(const struct container *ct);
@@ -364,12 +374,6 @@ struct ct_rootfs_holder;
 int ct_rootfs_spawn_config(struct container *ct, struct spawn_config *cfg, struct ct_rootfs_holder **ret_holder,
                            struct perror *e);
 void ct_rootfs_holder_free(struct ct_rootfs_holder *h);
-/* Device nodes for /dev in the container root: the hook for the `devices`
- * property (resolved set; the default list until devices exist). */
-int ct_root_devices(const struct container *ct, struct dev_set *ret, struct perror *e);
-/* Host socket bound at /run/portod.socket in the root, NULL: none. The
- * hook for enable_porto (every container may use porto until it exists). */
-const char *ct_root_porto_socket(const struct container *ct);
 /* Apply the symlink list to the running container (live change):
  * old entries missing from the new list are removed. */
 int ct_symlinks_apply(struct container *ct, const struct ct_symlink *old, size_t n_old, struct perror *e);
@@ -379,6 +383,47 @@ void ct_fs_free(struct container *ct);
 int ct_open_in_root(const struct container *ct, const char *path, int flags, int *ret_fd);
 /* The name=systemd cgroup a virt_mode=os container with systemd got. */
 void ct_systemd_cgroup_remove(const struct container *ct);
+
+/* ---- prop_security.c, ct_security.c, ct_porto_ns.c (issue 4) ---- */
+struct dev_set;
+/* capabilities_allowed and capabilities_ambient_allowed of the container. */
+void ct_caps_allowed(const struct container *ct, uint64_t *ret_allowed, uint64_t *ret_ambient_allowed);
+/* Effective device rules of the container (resolved): the defaults, the
+ * config's extra_devices, then the `devices` of its ancestors and its own.
+ * This is also the list of nodes a container root's /dev may hold:
+ * dev_make_nodes(dev_fd, set, e) creates them (ct_rootfs.c). */
+int ct_devices_effective(const struct container *ct, struct dev_set *ret, struct perror *e);
+/* At start, after the cgroups exist: devices cgroup rules. */
+int ct_devices_apply(struct container *ct, struct perror *e);
+/* Device control is off: controllers[devices]=false on the first-level
+ * container above (or at) ct. */
+bool ct_devices_off(const struct container *ct);
+/* ct or a container below has `devices`: ct needs a devices cgroup of its
+ * own (the hierarchy follows the names). */
+bool ct_devices_wanted(const struct container *ct);
+void ct_security_free(struct container *ct);
+/* Capabilities (checked: capabilities_ambient within the allowed) and
+ * task_cred groups for the starter. */
+int ct_security_spawn(const struct container *ct, struct spawn_config *cfg, struct perror *e);
+/* Whether processes of ct may talk to portod (enable_porto != none here
+ * and in every ancestor): a container root then gets the socket bound in. */
+bool ct_porto_enabled(const struct container *ct);
+/* The daemon socket path on the host, to bind at the same path inside. */
+const char *ct_porto_socket_path(void);
+/* Porto namespace of ct ("" or "a/b/"), write: the one for write access;
+ * -ENAMETOOLONG if it does not fit. */
+int ct_porto_namespace(const struct container *ct, bool write, char *buf, size_t len);
+/* enable_porto or porto_namespace changed somewhere: drop cached views. */
+void ct_porto_ns_changed(void);
+/* Namespace rule of a write by req's client to the container full_name
+ * (existing or to be created): Permission error when it is out of the
+ * client's write namespace. */
+int ct_porto_check_write(struct request *req, const char *full_name, struct perror *e);
+/* The client's read namespace, "" for host clients. */
+const char *ct_client_namespace(struct request *req);
+/* Reads: "/", the client's container, its ancestors and the containers in
+ * its namespace (listing: only the latter). */
+bool ct_client_sees(struct request *req, const struct container *ct, bool listing);
 
 /* ---- ct_start.c ---- */
 int ct_start(struct container *ct, struct request *req, struct perror *e);
@@ -449,6 +494,8 @@ char *ct_status_path(const struct container *ct);
 void client_cred(const struct client *c, uid_t *ret_uid, gid_t *ret_gid);
 bool client_is_super(const struct client *c);
 int ct_check_write(struct request *req, struct container *ct, struct perror *e);
+/* Creating full_name under parent (NULL: first level). */
+int ct_check_create(struct request *req, struct container *parent, const char *full_name, struct perror *e);
 char *uid_to_name(uid_t uid, char *buf, size_t len);
 char *gid_to_name(gid_t gid, char *buf, size_t len);
 int user_parse(const char *s, uid_t *ret);

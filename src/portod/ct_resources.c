@@ -45,6 +45,8 @@ static unsigned implied_mask(const struct container *ct)
                 m |= BIT(CG_CPU);
         if (ct->cpu_set)
                 m |= BIT(CG_CPUSET);
+        if (ct_devices_wanted(ct))
+                m |= BIT(CG_DEVICES);
         if (ct->thread_limit)
                 m |= BIT(CG_PIDS);
         if (ct->io_limit.n || ct->io_ops_limit.n || ct->io_policy != RES_IO_POLICY_NONE || ct->io_weight != 1.0)

@@ -95,22 +95,6 @@ bool ct_os_root_user(const struct container *ct)
         return ct->virt_mode == VIRT_OS && !prop_name_is_set(ct, "user");
 }
 
-/* ---- devices: the hook for the `devices` property ---- */
-
-int ct_root_devices(const struct container *ct, struct dev_set *ret, struct perror *e)
-{
-        int r;
-
-        (void) ct;
-        r = dev_defaults(ret);
-        if (r < 0)
-                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot build the default device list");
-        r = dev_resolve(ret, e);
-        if (r < 0)
-                dev_set_done(ret);
-        return r;
-}
-
 /* ---- the systemd cgroup of virt_mode=os (manual "CGROUPS") ---- */
 
 /* <mount of name=systemd><own cgroup there>/<prefix>; NULL: no such
@@ -229,14 +213,6 @@ void ct_systemd_cgroup_remove(const struct container *ct)
         dir = systemd_cgroup_dir(ct);
         if (dir && access(dir, F_OK) == 0)
                 rmdir_tree(AT_FDCWD, dir, 0);
-}
-
-/* ---- porto inside: the hook for enable_porto ---- */
-
-const char *ct_root_porto_socket(const struct container *ct)
-{
-        (void) ct;
-        return access(config->socket_path, F_OK) == 0 ? config->socket_path : NULL;
 }
 
 /* ---- what the owner may mount ---- */
@@ -381,7 +357,7 @@ static int chroot_files(struct ct_rootfs_holder *h, struct container *ct, bool i
 {
         int r;
 
-        r = ct_root_devices(ct, &h->devices, e);
+        r = ct_devices_effective(ct, &h->devices, e);
         if (r < 0)
                 return r;
         h->cfg.devices = &h->devices;
@@ -393,9 +369,8 @@ static int chroot_files(struct ct_rootfs_holder *h, struct container *ct, bool i
                 return r;
         h->cfg.resolv_conf = h->resolv_conf;
         /* Manual: "If container should have access to porto then
-         * /run/portod.socket is binded inside". Who may (enable_porto) is
-         * decided by ct_root_porto_socket(). */
-        h->cfg.porto_socket = ct_root_porto_socket(ct);
+         * /run/portod.socket is binded inside", if enable_porto lets it. */
+        h->cfg.porto_socket = ct_porto_enabled(ct) ? ct_porto_socket_path() : NULL;
         /* Inside a parent's chroot the host path is out of sight; the
          * parent has the socket at the usual place. */
         if (h->cfg.porto_socket && in_parent_ns && ct_in_chroot(ct->parent))

@@ -471,6 +471,8 @@ static int spawn_main(struct container *ct, struct request *req, struct perror *
         cfg.new_session = ct->virt_mode != VIRT_JOB;
         r = os_user(ct, &cfg, e);
         if (r >= 0)
+                r = ct_security_spawn(ct, &cfg, e);
+        if (r >= 0)
                 r = ct_rootfs_spawn_config(ct, &cfg, &fs, e);
         if (r < 0)
                 goto out;
@@ -549,6 +551,8 @@ int ct_start(struct container *ct, struct request *req, struct perror *e)
         r = create_cgroups(ct, e);
         if (r >= 0)
                 r = ct_resources_apply(ct, e);
+        if (r >= 0)
+                r = ct_devices_apply(ct, e);
         if (r >= 0) {
                 ct->is_meta = !ct->command_argv && isempty(ct_command(ct));
                 if (!ct->is_meta)

@@ -36,6 +36,12 @@ struct portod_config {
         uint64_t memory_guarantee_reserve; /* daemon.memory_guarantee_reserve, 2 GiB */
         uint64_t memory_limit_margin;   /* container.memory_limit_margin, 2 GiB */
         char *default_resolv_conf;      /* container.default_resolv_conf; NULL: the host's file */
+        /* ---- security and porto namespaces (issue 4) ---- */
+        uint64_t memlock_minimal;       /* container.memlock_minimal, 8 MiB */
+        uint64_t memlock_margin;        /* container.memlock_margin, 16 MiB */
+        char *extra_devices;            /* container.extra_devices, "" = none */
+        struct dev_preset *device_presets; /* container.device_preset (shared/devices.h) */
+        size_t n_device_presets;
 };
 
 extern struct portod_config *config;
@@ -59,6 +65,17 @@ uint64_t loop_now_ms(void);
 
 struct container;
 
+/* enable_porto levels (issue 4), ordered by growing access: a client's
+ * level is the lowest of its container and the container's ancestors. */
+enum porto_access {
+        PORTO_ACCESS_NONE,              /* false, none */
+        PORTO_ACCESS_READ_ISOLATE,      /* read-isolate */
+        PORTO_ACCESS_READ_ONLY,         /* read-only */
+        PORTO_ACCESS_ISOLATE,           /* isolate */
+        PORTO_ACCESS_CHILD_ONLY,        /* child-only */
+        PORTO_ACCESS_FULL,              /* true, full (default) */
+};
+
 struct client {
         int fd;
         pid_t pid;              /* SO_PEERCRED, re-read per request */
@@ -68,6 +85,7 @@ struct client {
         struct container *ct;   /* client container (root "/" for host processes) */
         bool superuser;         /* effective uid 0 with full access */
         bool read_only;
+        int access;             /* enum porto_access, set with ct */
         void *engine;           /* per-client state of the container engine
                                  * (waiters, weak containers); owned by it */
         /* ...private fields of client.c follow in its own definition */
@@ -103,6 +121,11 @@ void rpc_complete(struct request *req);
 int client_send_event(struct client *c, const Rpc__TContainerWaitResponse *ev);
 
 /* ---- Engine hooks (implemented by the container engine) ---------------- */
+
+/* Per request, after identification: c->access from enable_porto of the
+ * client's container and its ancestors; for clients inside containers
+ * also read_only/superuser from the owner's credentials. */
+void ct_client_refine(struct client *c);
 
 /* Called once in the worker after config and cgroups are ready: restore
  * records from config->state_dir (or discard them) and re-attach. */

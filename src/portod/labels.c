@@ -150,7 +150,8 @@ enum rpc_result rpc_find_label(struct request *req)
                 struct container *ct = all[i];
                 const char *rel = ct_client_name(req, ct);
 
-                if (m->mask && !pattern_match(m->mask, rel))
+                /* "/porto/..." is outside the client's porto namespace */
+                if (rel[0] == '/' || (m->mask && !pattern_match(m->mask, rel)))
                         continue;
                 if (m->state && ct->state != state)
                         continue;

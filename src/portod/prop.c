@@ -31,6 +31,7 @@ int prop_init(void)
                 { prop_resources_table, prop_resources_count },
                 { prop_cpu_io_table, prop_cpu_io_count },
                 { prop_fs_table, prop_fs_count },
+                { prop_security_table, prop_security_count },
         };
         size_t total = 0, k = 0;
 

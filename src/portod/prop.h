@@ -47,6 +47,8 @@ extern struct prop prop_state_table[];
 extern const size_t prop_state_count;
 extern struct prop prop_resources_table[];
 extern const size_t prop_resources_count;
+extern struct prop prop_security_table[];
+extern const size_t prop_security_count;
 extern struct prop prop_cpu_io_table[];
 extern const size_t prop_cpu_io_count;
 extern struct prop prop_fs_table[];

@@ -25,10 +25,12 @@ static int get_absolute_name(struct prop_ctx *x, struct strbuf *out)
         return strbuf_printf(out, "/porto/%s", x->ct->name);
 }
 
-static int get_absolute_namespace(struct prop_ctx *x _unused_, struct strbuf *out)
+static int get_absolute_namespace(struct prop_ctx *x, struct strbuf *out)
 {
-        /* porto namespaces (porto_namespace, enable_porto=isolate) come later */
-        return strbuf_append(out, "/porto/");
+        char ns[CT_NAME_MAX_SUPERUSER * 2 + 2];
+        int r = ct_porto_namespace(x->ct, false, ns, sizeof(ns));
+
+        return r < 0 ? r : strbuf_printf(out, "/porto/%s", ns);
 }
 
 static int get_parent(struct prop_ctx *x, struct strbuf *out)

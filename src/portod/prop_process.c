@@ -318,9 +318,34 @@ static void load_default_ulimits(void)
                 log_error("config: default_ulimit \"%s\" is invalid, ignored: %s", config->default_ulimit, e.msg);
 }
 
+/* The manual: with a memory_limit here or above, the default memlock is
+ * max(memory_limit_total - memlock_margin, memlock_minimal) with an
+ * unlimited hard limit, held to what the daemon can grant. */
+static bool memlock_default(const struct container *ct, struct ct_ulimit *ret)
+{
+        static bool logged;
+        uint64_t total = 0, soft, hard = daemon_hard_limit(RLIMIT_MEMLOCK);
+
+        for (const struct container *c = ct; c && !ct_is_root(c); c = c->parent)
+                if (c->memory_limit && (!total || c->memory_limit < total))
+                        total = c->memory_limit;
+        if (!total)
+                return false;
+        soft = total > config->memlock_margin ? total - config->memlock_margin : 0;
+        soft = MAX(soft, config->memlock_minimal);
+        if (hard != RLIM_INFINITY && !logged) {
+                logged = true;
+                log_info("default ulimit memlock: hard limit unlimited clamped to the daemon's %llu "
+                         "(portod lacks CAP_SYS_RESOURCE)", (unsigned long long)hard);
+        }
+        *ret = (struct ct_ulimit) { .resource = RLIMIT_MEMLOCK, .soft = MIN(soft, hard), .hard = hard };
+        return true;
+}
+
 /* Defaults overridden by explicit ones, ordered by name. */
 static size_t merged_ulimits(const struct container *ct, struct ct_ulimit *out)
 {
+        struct ct_ulimit memlock;
         size_t n = 0;
 
         load_default_ulimits();
@@ -331,6 +356,8 @@ static size_t merged_ulimits(const struct container *ct, struct ct_ulimit *out)
                 for (size_t j = 0; j < ct->n_ulimits && !u; j++)
                         if (ct->ulimits[j].resource == res)
                                 u = &ct->ulimits[j];
+                if (!u && res == RLIMIT_MEMLOCK && memlock_default(ct, &memlock))
+                        u = &memlock;
                 for (size_t j = 0; j < n_default_ulimits && !u; j++)
                         if (default_ulimits[j].resource == res)
                                 u = &default_ulimits[j];
@@ -553,7 +580,8 @@ struct prop prop_process_table[] = {
         { "user", "user of the container processes", PROP_PERSIST, get_user, set_user, 0 },
         { "group", "group of the container processes", PROP_PERSIST, get_group, set_group, 0 },
         { "umask", "initial file creation mask", PROP_PERSIST, get_umask, set_umask, 0 },
-        { "ulimit", "resource limits: <type>: [soft]|unlimited <hard>|unlimited; ...",
+        { "ulimit", "resource limits: <type>: [soft]|unlimited <hard>|unlimited; ... (memlock defaults "
+          "from memory_limit)",
           PROP_PERSIST | PROP_INDEXED, get_ulimit, set_ulimit, 0 },
         { "cwd", "working directory", PROP_PERSIST, get_cwd, set_cwd, 0 },
         { "stdin_path", "stdin file, default /dev/null", PROP_PERSIST, get_stdin_path, set_stdin_path, 0 },

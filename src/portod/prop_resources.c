@@ -387,6 +387,9 @@ static int set_controllers(struct prop_ctx *x, const char *value)
                                           "controllers[%s]: the controller is not available on this host", x->index);
                 if (c == CG_FREEZER && !on)
                         return pv_invalid(x->e, "controllers[freezer]", value, "freezer manages the container");
+                /* the manual: device control goes off only with devices unchanged */
+                if (c == CG_DEVICES && !on && x->ct->devices)
+                        return pv_invalid(x->e, "controllers[devices]", value, "devices is set: clear it first");
                 x->ct->cg_requested = on ? x->ct->cg_requested | (1u << c) : x->ct->cg_requested & ~(1u << c);
                 x->ct->cg_disabled = on ? x->ct->cg_disabled & ~(1u << c) : x->ct->cg_disabled | (1u << c);
                 return 0;

@@ -341,7 +341,11 @@ int rpc_handle(struct client *c, const uint8_t *buf, size_t len)
                 rr->field = f->name;
         }
 
-        if (n != 1)
+        ct_client_refine(c);
+        if (c->access == PORTO_ACCESS_NONE)
+                perror_set(&req->err, EERROR_PERMISSION, -EPERM,
+                           "porto is disabled in this container (enable_porto=false)");
+        else if (n != 1)
                 perror_set(&req->err, EERROR_INVALID_METHOD, -EINVAL, "Request has %u known methods", n);
         else if (sub->n_unknown_fields)
                 perror_set(&req->err, EERROR_INVALID_METHOD, -EINVAL, "Request has %u unknown fields",

@@ -70,9 +70,11 @@ static enum rpc_result do_create(struct request *req, const char *name, bool wea
                 if (!parent)
                         return perror_set(&req->err, EERROR_CONTAINER_DOES_NOT_EXIST, -ENOENT,
                                           "parent container %s not found", pn), RPC_DONE;
-                r = ct_check_write(req, parent, &req->err);
+                r = ct_check_create(req, parent, full, &req->err);
                 if (r < 0)
                         return done(req, r);
+        } else if ((r = ct_check_create(req, NULL, full, &req->err)) < 0) {
+                return done(req, r);
         }
         if (ct_find(full))
                 return perror_set(&req->err, EERROR_CONTAINER_ALREADY_EXISTS, -EEXIST,
@@ -157,6 +159,8 @@ enum rpc_result rpc_list(struct request *req)
                 if (!rel)
                         return oom(req);
                 if (m->has_changed_since && all[i]->change_time_ms / 1000 < m->changed_since)
+                        continue;
+                if (!ct_client_sees(req, all[i], true))
                         continue;
                 if (!pattern_match(mask, rel))
                         continue;
@@ -348,7 +352,8 @@ enum rpc_result rpc_get(struct request *req)
 
                         if (!rel)
                                 return oom(req);
-                        if (!pattern_match(m->name[i], rel))
+                        /* "/porto/..." is outside the client's namespace */
+                        if (rel[0] == '/' || !pattern_match(m->name[i], rel))
                                 continue;
                         en = entry_add(req, &es, rel);
                         if (!en || fill_entry(req, en, all[j], NULL) < 0)

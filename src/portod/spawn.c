@@ -30,6 +30,7 @@
 #include "basic/log.h"
 #include "basic/timeutil.h"
 #include "portod/spawn.h"
+#include "shared/caps.h"
 #include "portoinit/report.h"
 #include "shared/ns.h"
 #include "shared/rootfs.h"
@@ -138,6 +139,32 @@ static void set_credentials(const struct spawn_config *cfg, int fd)
                 fail(fd, errno_to_eerror(errno, EERROR_UNKNOWN), errno, "cannot set group %u", (unsigned) cfg->gid);
         if (setresuid(cfg->uid, cfg->uid, cfg->uid) < 0)
                 fail(fd, errno_to_eerror(errno, EERROR_UNKNOWN), errno, "cannot set user %u", (unsigned) cfg->uid);
+}
+
+/* Capabilities around the switch of credentials: keep the permitted set
+ * across setresuid() (before), then bounding and ambient sets (after). */
+static void caps_before_credentials(const struct spawn_config *cfg, int fd)
+{
+        int r;
+
+        if (!cfg->set_caps || geteuid() != 0)
+                return;
+        r = caps_keep_across_setuid();
+        if (r < 0)
+                fail(fd, EERROR_UNKNOWN, -r, "cannot keep capabilities across setuid");
+}
+
+static void caps_after_credentials(const struct spawn_config *cfg, int fd)
+{
+        int r;
+
+        if (!cfg->set_caps)
+                return;
+        r = caps_apply(cfg->cap_bounding, cfg->cap_ambient);
+        if (r < 0)
+                fail(fd, errno_to_eerror(-r, EERROR_UNKNOWN), -r,
+                     "cannot set capabilities (bounding %#llx, ambient %#llx)",
+                     (unsigned long long) cfg->cap_bounding, (unsigned long long) cfg->cap_ambient);
 }
 
 static int path_error_code(int err)
@@ -371,7 +398,9 @@ static _Noreturn void run_main(const struct spawn_config *cfg, int fd, struct ro
                 reset_loginuid();
         /* Raising hard limits needs privileges we are about to drop. */
         set_limits(cfg, fd);
+        caps_before_credentials(cfg, fd);
         set_credentials(cfg, fd);
+        caps_after_credentials(cfg, fd);
         /* As the user: cwd and std paths must be accessible to it. */
         if (!isempty(cfg->cwd) && chdir(cfg->cwd) < 0)
                 fail(fd, path_error_code(errno), errno, "cannot change directory to \"%s\"", cfg->cwd);

@@ -58,6 +58,10 @@ struct spawn_config {
         bool new_cgroupns;          /* cgroup namespace rooted at the joined cgroups */
         bool command_is_init;       /* virt_mode=os: the command itself is pid 1, no portoinit */
         bool reset_loginuid;        /* virt_mode=os: a fresh login session */
+        /* ---- security and porto namespaces (issue 4) ---- */
+        bool set_caps;              /* apply the two sets below (not virt_mode=host) */
+        uint64_t cap_bounding;      /* capabilities_allowed */
+        uint64_t cap_ambient;       /* capabilities_ambient, within cap_bounding */
 };
 
 /* Returns 0 and the main pid, or a negative errno with e filled

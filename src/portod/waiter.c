@@ -93,7 +93,8 @@ static bool waiter_matches(const struct waiter *w, const struct container *ct, c
 {
         if (strv_contains(w->names, ct->name))
                 return true;
-        if (ct_is_root(ct))
+        /* "/porto/..." names are outside the client's porto namespace */
+        if (ct_is_root(ct) || rel[0] == '/')
                 return false;
         for (char *const *p = w->patterns; p && *p; p++)
                 if (pattern_match(*p, rel))

@@ -481,7 +481,9 @@ def test_worker_sigkill_restores_everything(private):
                  ("ulimit", "nofile: 1000 2000; core: 0"), ("umask", "0027"), ("private", "p-text"),
                  ("labels", "TEST.a: 1; TEST.b: two"), ("respawn", "false"), ("max_respawns", "3"),
                  ("respawn_delay", "2s"), ("aging_time", "3600"), ("stdout_limit", "1M"),
-                 ("hostname", "h-run"), ("cwd", "/tmp"), ("user", "nobody"), ("group", "nogroup")):
+                 ("hostname", "h-run"), ("cwd", "/tmp"), ("user", "nobody"), ("group", "nogroup"),
+                 ("capabilities", "CHOWN;KILL;NET_BIND_SERVICE"), ("capabilities_ambient", "NET_BIND_SERVICE"),
+                 ("devices", "/dev/fuse rw"), ("enable_porto", "read-only"), ("porto_namespace", "x-")):
         c.SetProperty("run", k, v)
     c.Start("run")
     # output beyond stdout_limit: the stored text is rotated, offsets > 0

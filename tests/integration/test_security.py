@@ -1,0 +1,468 @@
+"""Security of issue 4 (porto.md "Security"): capabilities and credentials,
+devices, ulimit, porto inside containers. Real processes: the sets are read
+back from /proc/<pid>/status of the command, device access is tried from
+inside, nested porto runs the real portoctl against our daemon."""
+
+import os
+import resource
+import stat
+
+import pytest
+
+from .test_engine_extra import private  # noqa: F401 - fixture
+from .util import CAP_SYS_RESOURCE, PORTOCTL_BIN, cgroup_mount, have_cap, make, sh, wait_state
+
+M = 1 << 20
+
+CAPS = ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
+        "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW",
+        "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
+        "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD",
+        "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG",
+        "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE"]
+
+
+def mask(names):
+    m = 0
+    for n in filter(None, (x.strip() for x in names.split(";"))):
+        m |= 1 << CAPS.index(n)
+    return m
+
+
+def output(conn, name, command, timeout=15):
+    """Run the existing container `name` with `command`, return its stdout."""
+    conn.SetProperty(name, "command", command)
+    conn.Start(name)
+    conn.WaitContainers([name], timeout=timeout)
+    assert conn.GetProperty(name, "state") == "dead"
+    return conn.GetProperty(name, "stdout")
+
+
+def status_caps(conn, name):
+    """CapBnd/CapAmb/CapEff of the command, from its own /proc status."""
+    out = output(conn, name, "grep ^Cap /proc/self/status")
+    caps = {}
+    for line in out.splitlines():
+        k, v = line.split(":")
+        caps[k] = int(v.strip(), 16)
+    return caps
+
+
+def host_bounding():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("CapBnd:"):
+                return int(line.split()[1], 16)
+    return 0
+
+
+# --- capabilities ------------------------------------------------------------
+
+def test_root_owner_default_bounding_matches_allowed(portod):
+    c = portod.conn()
+    make(c, "sec-cap1")
+    allowed = mask(c.GetProperty("sec-cap1", "capabilities_allowed"))
+    caps = status_caps(c, "sec-cap1")
+    assert caps["CapBnd"] == allowed
+    # the manual's "not available by default" ones are not there
+    for n in ("SYS_RAWIO", "SYS_MODULE", "SYS_TIME", "MAC_ADMIN"):
+        assert not allowed & (1 << CAPS.index(n))
+    assert allowed & (1 << CAPS.index("SYS_ADMIN"))
+    assert allowed & ~host_bounding() == 0
+
+
+def test_capabilities_limit_and_ambient_as_user(portod):
+    c = portod.conn()
+    make(c, "sec-cap2", user="nobody", group="nogroup",
+         capabilities="NET_BIND_SERVICE;KILL;CHOWN", capabilities_ambient="NET_BIND_SERVICE")
+    assert mask(c.GetProperty("sec-cap2", "capabilities_allowed")) == mask("NET_BIND_SERVICE;KILL;CHOWN")
+    caps = status_caps(c, "sec-cap2")
+    assert caps["CapBnd"] == mask("NET_BIND_SERVICE;KILL;CHOWN")
+    assert caps["CapAmb"] == mask("NET_BIND_SERVICE")
+    assert caps["CapEff"] == mask("NET_BIND_SERVICE")
+
+
+def test_capabilities_bad_names(portod):
+    c = portod.conn()
+    make(c, "sec-cap3")
+    for bad in ("NOPE", "CHOWN;;x y", "SYS_ADMIN;BOGUS"):
+        with pytest.raises(portod.exc.InvalidValue):
+            c.SetProperty("sec-cap3", "capabilities", bad)
+    assert c.GetProperty("sec-cap3", "capabilities") == c.GetProperty("sec-cap3", "capabilities_allowed")
+
+
+def test_non_root_owner_cannot_exceed(portod):
+    c = portod.conn()
+    make(c, "sec-cap4")
+    c.SetProperty("sec-cap4", "owner_cred", "nobody nogroup")
+    assert c.GetProperty("sec-cap4", "owner_user") == "nobody"
+    assert c.GetProperty("sec-cap4", "user") == "nobody"
+    allowed = c.GetProperty("sec-cap4", "capabilities_allowed")
+    ambient = c.GetProperty("sec-cap4", "capabilities_ambient_allowed")
+    # without chroot: ambient only for the groups whose requirements hold
+    assert mask(ambient) == mask("KILL;NET_BIND_SERVICE;NET_RAW;SYS_PTRACE")
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-cap4", "capabilities", "SYS_RAWIO")
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-cap4", "capabilities_ambient", "SYS_ADMIN")
+    # IPC_LOCK needs memory_limit
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-cap4", "capabilities_ambient", "IPC_LOCK")
+    assert c.GetProperty("sec-cap4", "capabilities_ambient") == ""
+    assert c.GetProperty("sec-cap4", "capabilities_allowed") == allowed
+    c.SetProperty("sec-cap4", "memory_limit", "64M")
+    c.SetProperty("sec-cap4", "capabilities_ambient", "IPC_LOCK")
+    caps = status_caps(c, "sec-cap4")
+    assert caps["CapAmb"] == mask("IPC_LOCK")
+    assert caps["CapBnd"] == mask(c.GetProperty("sec-cap4", "capabilities_allowed"))
+
+
+def test_child_within_parent_capabilities(portod):
+    c = portod.conn()
+    make(c, "sec-cap5", capabilities="CHOWN;KILL;SETUID;SETGID")
+    make(c, "sec-cap5/ch")
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-cap5/ch", "capabilities", "SYS_ADMIN")
+    assert mask(c.GetProperty("sec-cap5/ch", "capabilities_allowed")) == mask("CHOWN;KILL;SETUID;SETGID")
+    c.SetProperty("sec-cap5/ch", "capabilities", "KILL")
+    caps = status_caps(c, "sec-cap5/ch")
+    assert caps["CapBnd"] == mask("KILL")
+
+
+def test_task_cred(portod):
+    c = portod.conn()
+    make(c, "sec-cred")
+    c.SetProperty("sec-cred", "task_cred", "nobody nogroup 0")
+    assert c.GetProperty("sec-cred", "user") == "nobody"
+    assert c.GetProperty("sec-cred", "task_cred") == "65534 65534 0"
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("sec-cred", "task_cred", "nosuchuser-xyz nogroup")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("sec-cred", "task_cred", "nobody")
+    assert c.GetProperty("sec-cred", "user") == "nobody"
+    out = output(c, "sec-cred", sh("id -u; id -g; id -G"))
+    assert out.split() == ["65534", "65534", "65534", "0"]
+
+
+# --- devices -----------------------------------------------------------------
+
+def devices_list(portod, name):
+    d = os.path.join(cgroup_mount("devices"), portod.prefix, name)
+    with open(os.path.join(d, "devices.list")) as f:
+        return set(f.read().split("\n")) - {""}
+
+
+def node_dir(portod, name):
+    """A directory the container's user can reach, with a copy of /dev/null
+    (allowed by default) and /dev/net/tun (denied by default; opening it needs
+    no capability) made by mknod."""
+    d = os.path.join(portod.tmp, name.replace("/", "_"))
+    os.makedirs(d, exist_ok=True)
+    for n, dev in (("null", os.makedev(1, 3)), ("tun", os.makedev(10, 200))):
+        p = os.path.join(d, n)
+        if not os.path.exists(p):
+            os.mknod(p, stat.S_IFCHR | 0o666, dev)
+    return d
+
+
+OPEN_BOTH = sh("for n in null tun; do if ( : < ./$n ); then echo $n=ok; else echo $n=denied; fi; done 2>&1")
+
+
+def test_default_devices_deny_and_allow(portod):
+    c = portod.conn()
+    d = node_dir(portod, "sec-dev1")
+    make(c, "sec-dev1", cwd=d)
+    out = output(c, "sec-dev1", OPEN_BOTH)
+    assert "null=ok" in out and "tun=denied" in out and "Operation not permitted" in out
+
+
+def test_devices_grant_reaches_cgroup_and_process(portod):
+    c = portod.conn()
+    d = node_dir(portod, "sec-dev2")
+    make(c, "sec-dev2", cwd=d, devices="/dev/net/tun r")
+    assert c.GetProperty("sec-dev2", "devices") == "/dev/net/tun r"
+    out = output(c, "sec-dev2", OPEN_BOTH)
+    assert "null=ok" in out and "tun=ok" in out
+
+
+def test_devices_live_change(portod):
+    c = portod.conn()
+    make(c, "sec-dev3", command="sleep 1000")
+    c.Start("sec-dev3")
+    rules = devices_list(portod, "sec-dev3")
+    assert "c 1:3 rw" in rules and "c 10:200 r" not in rules and "a *:* rwm" not in rules
+    c.SetProperty("sec-dev3", "devices", "/dev/net/tun r")
+    assert "c 10:200 r" in devices_list(portod, "sec-dev3")
+    c.SetProperty("sec-dev3", "devices", "/dev/zero -")
+    rules = devices_list(portod, "sec-dev3")
+    assert "c 10:200 r" not in rules and "c 1:5 rw" not in rules and "c 1:3 rw" in rules
+
+
+@pytest.mark.parametrize("bad", ["/etc/passwd rw", "/dev/null rwx", "/dev/null", "/dev/../etc/shadow r",
+                                 "/dev/null rw /dev/pts/0", "/dev/null r-", "/dev/null rw /dev/x 99999",
+                                 "/dev/null rw /dev/x 0666 no-such-user-xyz", "preset no-such-preset",
+                                 "/dev/null rw relative", "/dev/null rr"])
+def test_devices_absurd_specs(portod, bad):
+    c = portod.conn()
+    make(c, "sec-dev4", devices="/dev/zero r")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("sec-dev4", "devices", bad)
+    assert c.GetProperty("sec-dev4", "devices") == "/dev/zero r"
+
+
+def test_devices_missing_node(portod):
+    c = portod.conn()
+    make(c, "sec-dev5")
+    with pytest.raises(portod.exc.DeviceNotFound):
+        c.SetProperty("sec-dev5", "devices", "/dev/no-such-node-xyz rw")
+    c.SetProperty("sec-dev5", "devices", "/dev/no-such-node-xyz rw?")
+    c.SetProperty("sec-dev5", "devices", "/dev/null rw")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("sec-dev5", "devices", "/dev/shm rw")
+
+
+def test_devices_child_never_exceeds_parent(portod):
+    c = portod.conn()
+    d = node_dir(portod, "sec-dev6")
+    make(c, "sec-dev6")
+    make(c, "sec-dev6/ch", cwd=d)
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-dev6/ch", "devices", "/dev/net/tun r")
+    c.SetProperty("sec-dev6", "devices", "/dev/net/tun r")
+    c.SetProperty("sec-dev6/ch", "devices", "/dev/net/tun r")
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-dev6/ch", "devices", "/dev/net/tun rw")
+    out = output(c, "sec-dev6/ch", OPEN_BOTH)
+    assert "tun=ok" in out
+    assert "c 10:200 r" in devices_list(portod, "sec-dev6/ch")
+
+
+def test_devices_controller_off(portod):
+    c = portod.conn()
+    d = node_dir(portod, "sec-dev7")
+    make(c, "sec-dev7", cwd=d)
+    make(c, "sec-dev7b", devices="/dev/zero r")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("sec-dev7b", "controllers[devices]", "false")
+    c.SetProperty("sec-dev7", "controllers[devices]", "false")
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-dev7", "devices", "/dev/net/tun r")
+    out = output(c, "sec-dev7", OPEN_BOTH)
+    assert "tun=ok" in out
+
+
+# --- ulimit ------------------------------------------------------------------
+
+LIMIT_ROWS = {  # ulimit type -> (RLIMIT_*, row of /proc/PID/limits)
+    "as": (resource.RLIMIT_AS, "Max address space"), "core": (resource.RLIMIT_CORE, "Max core file size"),
+    "cpu": (resource.RLIMIT_CPU, "Max cpu time"), "data": (resource.RLIMIT_DATA, "Max data size"),
+    "fsize": (resource.RLIMIT_FSIZE, "Max file size"), "locks": (getattr(resource, "RLIMIT_LOCKS", 10), "Max file locks"),
+    "memlock": (resource.RLIMIT_MEMLOCK, "Max locked memory"),
+    "msgqueue": (resource.RLIMIT_MSGQUEUE, "Max msgqueue size"), "nice": (resource.RLIMIT_NICE, "Max nice priority"),
+    "nofile": (resource.RLIMIT_NOFILE, "Max open files"), "nproc": (resource.RLIMIT_NPROC, "Max processes"),
+    "rss": (resource.RLIMIT_RSS, "Max resident set"), "rtprio": (resource.RLIMIT_RTPRIO, "Max realtime priority"),
+    "rttime": (resource.RLIMIT_RTTIME, "Max realtime timeout"),
+    "sigpending": (resource.RLIMIT_SIGPENDING, "Max pending signals"), "stack": (resource.RLIMIT_STACK, "Max stack size"),
+}
+
+
+def proc_limits(text):
+    rows = {}
+    for line in text.splitlines()[1:]:
+        for row in (r for _, r in LIMIT_ROWS.values()):
+            if line.startswith(row):
+                parts = line[len(row):].split()
+                rows[row] = (parts[0], parts[1])
+    return rows
+
+
+def test_ulimit_every_type(portod):
+    c = portod.conn()
+    make(c, "sec-ul1")
+    want = {}
+    values = {"as": 8 << 30, "data": 8 << 30, "stack": 16 * M, "rss": 1 << 30, "memlock": 64 << 10,
+              "fsize": 1 << 30, "msgqueue": 819200, "core": 1 << 20, "cpu": 1000, "locks": 100, "nice": 10,
+              "nofile": 256, "nproc": 1000, "rtprio": 2, "rttime": 1000000, "sigpending": 100}
+    for name, (res, row) in LIMIT_ROWS.items():
+        own = resource.getrlimit(res)[1]
+        hard = values[name] if own == resource.RLIM_INFINITY else min(own, values[name])
+        soft = hard // 2
+        c.SetProperty("sec-ul1", "ulimit[%s]" % name, "%d %d" % (soft, hard))
+        want[row] = (str(soft), str(hard))
+    got = proc_limits(output(c, "sec-ul1", "cat /proc/self/limits"))
+    for row, v in want.items():
+        assert got[row] == v, row
+
+
+def test_ulimit_hard_above_daemon_refused(portod):
+    own = resource.getrlimit(resource.RLIMIT_MEMLOCK)[1]
+    if own == resource.RLIM_INFINITY or have_cap(CAP_SYS_RESOURCE):
+        pytest.skip("the daemon can raise hard limits here")
+    c = portod.conn()
+    make(c, "sec-ul2", ulimit="nofile: 100 200")
+    with pytest.raises(portod.exc.InvalidValue) as ei:
+        c.SetProperty("sec-ul2", "ulimit", "memlock: unlimited unlimited; nofile: 10 20")
+    assert "CAP_SYS_RESOURCE" in str(ei.value)
+    assert c.GetProperty("sec-ul2", "ulimit[nofile]") == "100 200"
+
+
+def test_memlock_default_from_memory_limit(portod):
+    c = portod.conn()
+    make(c, "sec-ul3")
+    assert c.GetProperty("sec-ul3", "ulimit[memlock]") == ""
+    c.SetProperty("sec-ul3", "memory_limit", "256M")
+    hard = resource.getrlimit(resource.RLIMIT_MEMLOCK)[1]
+    soft = 256 * M - 16 * M
+    if hard != resource.RLIM_INFINITY and not have_cap(CAP_SYS_RESOURCE):
+        soft = min(soft, hard)
+    else:
+        hard = "unlimited"
+    assert c.GetProperty("sec-ul3", "ulimit[memlock]").split()[0] == str(soft)
+    got = proc_limits(output(c, "sec-ul3", "cat /proc/self/limits"))
+    assert got["Max locked memory"] == (str(soft), str(hard))
+
+
+# --- porto inside containers -------------------------------------------------
+
+def inside(portod, c, name, script, **props):
+    """Run `script` with $P = our portoctl talking to our daemon from inside
+    the container `name`; returns its stdout+stderr."""
+    make(c, name, env="PORTO_SOCKET=%s; P=%s" % (portod.socket, PORTOCTL_BIN), **props)
+    return output(c, name, sh("exec 2>&1; " + script), timeout=30)
+
+
+def test_enable_porto_isolate_creates_child(portod):
+    c = portod.conn()
+    make(c, "sec-sib")
+    out = inside(portod, c, "sec-np1", "$P create child && $P set child command true && echo created; "
+                 "$P list; echo ---; $P get sec-sib state; $P get /porto/sec-sib state; echo sib=$?; "
+                 "$P get self absolute_name; "
+                 "$P get . absolute_name; $P get child absolute_namespace", enable_porto="isolate")
+    assert "created" in out, out
+    listed, _, rest = out.partition("---")
+    assert "child" in listed.split() and "sec-sib" not in listed and "sec-np1" not in listed.split()
+    assert "ContainerDoesNotExist" in rest      # relative names are in the namespace
+    assert "sib=0" not in rest and "Permission" in rest
+    assert "/porto/sec-np1\n/porto/sec-np1\n/porto/sec-np1/" in rest
+    assert "sec-np1/child" in c.List()
+    assert c.GetProperty("sec-np1/child", "parent") == "/porto/sec-np1"
+    assert c.GetProperty("sec-np1/child", "owner_user") == "root"
+
+
+def test_enable_porto_false_refused(portod):
+    c = portod.conn()
+    out = inside(portod, c, "sec-np2", "$P list; echo rc=$?", enable_porto="false")
+    assert "Permission" in out and "rc=0" not in out
+
+
+def test_enable_porto_read_only(portod):
+    c = portod.conn()
+    make(c, "sec-np3-other")
+    out = inside(portod, c, "sec-np3", "$P list; $P create sub; echo rc=$?", enable_porto="read-only")
+    assert "sec-np3-other" in out and "Permission" in out and "rc=0" not in out
+    assert "sec-np3/sub" not in c.List()
+
+
+def test_enable_porto_read_isolate_and_child_only(portod):
+    c = portod.conn()
+    make(c, "sec-np4")
+    make(c, "sec-np4/a")
+    out = inside(portod, c, "sec-np4/in", "$P list; echo ---; $P create x; echo rc=$?",
+                 enable_porto="read-isolate")
+    listed, _, rest = out.partition("---")
+    assert "sec-np4/a" not in listed and "a" not in listed.split() and "Permission" in rest
+    make(c, "sec-np5")
+    out = inside(portod, c, "sec-np5/in", "$P list; echo ---; $P create /porto/sec-np5/y; echo y=$?; "
+                 "$P create /porto/sec-np5/in/z; echo z=$?", enable_porto="child-only")
+    listed, _, rest = out.partition("---")
+    assert "sec-np4/a" in listed.split()     # reads everything
+    assert "y=0" not in rest and "z=0" in rest
+    assert "sec-np5/in/z" in c.List() and "sec-np5/y" not in c.List()
+
+
+def test_porto_namespace_prefix(portod):
+    c = portod.conn()
+    make(c, "sec-np6")
+    make(c, "sec-np6/pfx-a")
+    make(c, "sec-np6/other")
+    c.SetProperty("sec-np6", "enable_porto", "isolate")
+    make(c, "sec-np6/in", porto_namespace="pfx-")
+    assert c.GetProperty("sec-np6/in", "absolute_namespace") == "/porto/sec-np6/pfx-"
+    c.SetProperty("sec-np6/in", "env", "PORTO_SOCKET=%s; P=%s" % (portod.socket, PORTOCTL_BIN))
+    out = output(c, "sec-np6/in", sh("exec 2>&1; $P list; echo ---; $P get other state; echo rc=$?"))
+    listed, _, rest = out.partition("---")
+    assert "a" in listed.split() and "other" not in listed and "pfx-a" not in listed and "rc=0" not in rest
+    for bad in ("/abs", "a//b", "x y"):
+        with pytest.raises(portod.exc.InvalidValue):
+            c.SetProperty("sec-np6/in", "porto_namespace", bad)
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("sec-np6", "enable_porto", "maybe")
+
+
+DEV_CONFIG = """
+container {
+    extra_devices: "/dev/net/tun r"
+    device_preset { preset: "fuse" device: "/dev/fuse rw" device: "/dev/loop-control rw?" }
+}
+"""
+
+
+def test_devices_config_presets_extra_and_restored_live_change(private):
+    from .test_engine_extra import connect, kill_worker
+    d = private(DEV_CONFIG)
+    c = connect(d)
+    tmp = os.path.join(str(d.tmp), "nodes")
+    os.makedirs(tmp)
+    os.mknod(os.path.join(tmp, "tun"), stat.S_IFCHR | 0o666, os.makedev(10, 200))
+    make(c, "dv", cwd=tmp, command=sh("( : < ./tun ) && echo tun=ok; exec sleep 1000"), devices="preset fuse")
+    assert c.GetProperty("dv", "devices").startswith("/dev/fuse rw; /dev/loop-control rw")
+    c.Start("dv")
+    rules_dir = os.path.join(cgroup_mount("devices"), d.prefix, "dv")
+
+    def rules():
+        with open(os.path.join(rules_dir, "devices.list")) as f:
+            return set(f.read().split("\n"))
+    assert "c 10:229 rw" in rules() and "c 10:200 r" in rules()
+    kill_worker(d)
+    c = connect(d)
+    c.SetProperty("dv", "devices", "/dev/fuse -")
+    assert "c 10:229 rw" not in rules() and "c 10:200 r" in rules()
+    assert "tun=ok" in c.GetProperty("dv", "stdout")
+    c.Destroy("dv")
+
+
+def test_devices_deep_child_gets_own_cgroup(portod):
+    c = portod.conn()
+    d = node_dir(portod, "sec-dev8")
+    make(c, "sec-dev8", devices="/dev/net/tun r")
+    make(c, "sec-dev8/mid")
+    make(c, "sec-dev8/mid/leaf", cwd=d, devices="/dev/net/tun -")
+    out = output(c, "sec-dev8/mid/leaf", OPEN_BOTH)
+    assert "null=ok" in out and "tun=denied" in out
+    assert "c 10:200 r" not in devices_list(portod, "sec-dev8/mid/leaf")
+    c.Destroy("sec-dev8")
+    assert not os.path.exists(os.path.join(cgroup_mount("devices"), portod.prefix, "sec-dev8"))
+
+
+def test_devices_below_running_parent_without_cgroup(portod):
+    c = portod.conn()
+    make(c, "sec-dev9")
+    make(c, "sec-dev9/mid")
+    c.Start("sec-dev9/mid")     # meta, no devices cgroup of its own
+    make(c, "sec-dev9/mid/leaf")
+    with pytest.raises(portod.exc.InvalidState):
+        c.SetProperty("sec-dev9/mid/leaf", "devices", "/dev/zero r")
+    assert c.GetProperty("sec-dev9/mid/leaf", "devices") == ""
+
+
+def test_requests_from_inside_act_as_owner(portod):
+    c = portod.conn()
+    make(c, "sec-np7")
+    # the task stays root; the owner decides
+    out = inside(portod, c, "sec-np7/in", "$P list; echo ---; $P create /porto/sec-np7/x; echo rc=$?; "
+                 "$P get self owner_user", owner_cred="nobody nogroup", user="root", group="root")
+    listed, _, rest = out.partition("---")
+    assert "sec-np7/in" in listed
+    # nobody is neither root nor in group porto: read-only
+    assert "Permission" in rest and "rc=0" not in rest and "nobody" in rest
+    assert "sec-np7/x" not in c.List()
