@@ -1,9 +1,9 @@
 """Load (issue 5): 50 concurrent clients doing create/start/wait/destroy and
 get/list against a private daemon, then nothing may be left behind.
 
-Duration: $PORTO_LOAD_SECONDS (default 20, which keeps `make test` well
-under its 15 minute budget; the issue's figure is 60 s, run it by hand with
-PORTO_LOAD_SECONDS=60). The per-test timeout is raised accordingly.
+Duration: $PORTO_LOAD_SECONDS (default 60, the issue's figure; the whole
+`make test` stays around 5 minutes). The per-test timeout is raised
+accordingly.
 
 Checked afterwards, against a baseline taken after a warm-up round of the
 same load (so that one-time allocations - hash tables, arenas, cached
@@ -25,7 +25,7 @@ from .test_engine_extra import daemon_roots, private  # noqa: F401 - `private` i
 from .util import wait_for
 
 CLIENTS = 50
-SECONDS = float(os.environ.get("PORTO_LOAD_SECONDS", "20"))
+SECONDS = float(os.environ.get("PORTO_LOAD_SECONDS", "60"))
 WARMUP_SECONDS = 3.0
 TRIM_WAIT = 1.5     # the worker trims its heap 1 s after the last client left
 
