@@ -133,6 +133,10 @@ def test_proc_sys_run_mounted(portod, rootfs, no_leaks):
     # porto's socket is bound into the root
     out = out_of(c, "fs-sock", "/bin/stat -c %F /run/portod.socket", root=rootfs)
     assert out == "socket\n"
+    # ... unless the container may not use porto
+    out = out_of(c, "fs-nosock", sh("test -e /run/portod.socket && echo there || echo none"), root=rootfs,
+                 enable_porto="false")
+    assert out == "none\n"
 
 
 def test_root_readonly(portod, rootfs, no_leaks, tmp_path):
