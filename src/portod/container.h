@@ -299,6 +299,15 @@ void ct_pressurize(struct container *ct);
 bool ct_oom_happened(struct container *ct);
 /* Scheduler policy of every task of the container's own freezer cgroup. */
 int ct_apply_cpu_policy(struct container *ct, enum res_cpu_policy p);
+/* Live cpu_policy change of a running container: ct->cpu_policy and the
+ * tasks, with the rt runtime granted or released around it. */
+int ct_change_cpu_policy(struct container *ct, enum res_cpu_policy p);
+/* Recompute the rt runtime of every live cpu cgroup (see ct_resources.c):
+ * after an rt container started, died or stopped, or a cpu_limit changed. */
+void ct_rt_sync(void);
+/* Before the cpu cgroup of ct goes: zero its subtree's rt runtime (the
+ * kernel counts a removed cgroup in its parent for a while). */
+void ct_rt_release(struct container *ct);
 /* ioprio (io_policy, or cpu_policy's nice for "none") of those tasks. */
 int ct_apply_ioprio(struct container *ct, enum res_io_policy p);
 int ct_apply_oom_score_adj(struct container *ct, int adj);

@@ -49,6 +49,8 @@ static int write_cpu_limit(struct prop_ctx *x, uint64_t power, uint64_t period)
                 (void) ct_apply_cpu_limit_tree(ct);
                 return prop_cg_refused(x, "cpu_limit", CG_FEAT_CPU_LIMIT, r);
         }
+        /* the rt runtime of limited rt containers follows their limit */
+        ct_rt_sync();
         return 1;
 }
 
@@ -157,7 +159,7 @@ static int set_cpu_policy(struct prop_ctx *x, const char *value)
                 return pv_invalid(x->e, "cpu_policy", value, "is not one of normal, high, rt, batch, idle, iso");
         r = write_cpu_shares(x, "cpu_policy", p, x->ct->cpu_weight, x->ct->cpu_guarantee);
         if (r > 0 && (x->ct->state == CT_RUNNING || x->ct->state == CT_PAUSED) &&
-            (r = ct_apply_cpu_policy(x->ct, p)) < 0)
+            (r = ct_change_cpu_policy(x->ct, p)) < 0)
                 return perror_set_errno(x->e, EERROR_UNKNOWN, r, "cpu_policy: cannot apply %s to the tasks", value);
         if (r < 0)
                 return r;
@@ -592,7 +594,7 @@ struct prop prop_cpu_io_table[] = {
           get_cpu_period, set_cpu_period, 0 },
         { "cpu_weight", "cpu weight 0.01..100, default 1: multiplies cpu shares", CFG,
           get_cpu_weight, set_cpu_weight, 0 },
-        { "cpu_policy", "cpu scheduler policy: normal|high|rt|batch|idle|iso", CFG, get_cpu_policy, set_cpu_policy, 0 },
+        { "cpu_policy", "cpu scheduler policy: normal|high|rt|batch|idle|iso (rt: SCHED_RR prio 10, nice -20, with a share of the rt runtime where the kernel has RT group scheduling)", CFG, get_cpu_policy, set_cpu_policy, 0 },
         { "cpu_set", "cpu affinity: [N|N-M,]... | node N | reserve N (N own cpus and the rest) | threads N (only "
           "N own cpus) | cores N (N own cores, a thread of each); reserved cpus leave the siblings' sets; empty = "
           "the parent's unreserved cpus",

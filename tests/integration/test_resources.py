@@ -241,12 +241,81 @@ def test_cpu_policy_applied(portod):
     c.SetProperty("rs-pol", "cpu_policy", "high")
     assert os.getpriority(os.PRIO_PROCESS, pid) == -10
     assert int(knob(c, "rs-pol", "cpu", "cpu.shares")) == 1024 * 16
-    # rt: SCHED_RR where the cgroup has rt runtime, else nice -20
+    # rt: SCHED_RR (the cgroup gets rt runtime where the kernel wants it)
     c.SetProperty("rs-pol", "cpu_policy", "rt")
-    assert os.sched_getscheduler(pid) in (os.SCHED_RR, os.SCHED_OTHER)
-    if os.sched_getscheduler(pid) == os.SCHED_OTHER:
-        assert os.getpriority(os.PRIO_PROCESS, pid) == -20
+    assert_rr(c, "rs-pol")
     assert getp(c, "rs-pol", "cpu_policy") == "rt"
+
+
+def rt_runtime(c, name):
+    return int(knob(c, name, "cpu", "cpu.rt_runtime_us"))
+
+
+def assert_rr(c, name):
+    pid = int(c.GetProperty(name, "root_pid"))
+    assert os.sched_getscheduler(pid) == os.SCHED_RR, name
+    assert os.sched_getparam(pid).sched_priority == 10, name
+    assert os.getpriority(os.PRIO_PROCESS, pid) == -20, name
+
+
+def test_cpu_policy_rt_runtime(portod):
+    """cpu_policy=rt is real SCHED_RR: with RT group scheduling the cpu
+    cgroups from the daemon's root down get rt runtime (shared by the rt
+    containers, a limited one its cpu_limit's fraction), returned at stop."""
+    c = portod.conn()
+    start(c, "rs-rta", command=SLEEP, cpu_policy="rt")
+    assert_rr(c, "rs-rta")
+    top = os.path.dirname(cgroup_dir("cpu", c.GetProperty("rs-rta", "cgroups[cpu]")))
+    if not os.path.exists(os.path.join(top, "cpu.rt_runtime_us")):
+        return  # no RT group scheduling: plain SCHED_RR, checked above
+
+    def top_rt():
+        with open(os.path.join(top, "cpu.rt_runtime_us")) as f:
+            return int(f.read())
+
+    a = rt_runtime(c, "rs-rta")
+    assert a > 0 and top_rt() == a
+    # a sibling: both SCHED_RR, equal shares that fit in the top
+    start(c, "rs-rtb", command=SLEEP, cpu_policy="rt")
+    assert_rr(c, "rs-rtb")
+    assert_rr(c, "rs-rta")
+    a, b = rt_runtime(c, "rs-rta"), rt_runtime(c, "rs-rtb")
+    assert a > 0 and abs(a - b) <= 1 and top_rt() == a + b
+    # nested under a normal parent: the chain carries it; a cpu_limit'ed
+    # one gets that fraction of the host's cpus
+    make(c, "rs-rtp")
+    start(c, "rs-rtp/ch", command=SLEEP, cpu_policy="rt", cpu_limit="0.5c")
+    assert_rr(c, "rs-rtp/ch")
+    ch = rt_runtime(c, "rs-rtp/ch")
+    assert 0 < ch <= 500000 // ncpus()
+    assert rt_runtime(c, "rs-rtp") == ch
+    assert top_rt() == rt_runtime(c, "rs-rta") + rt_runtime(c, "rs-rtb") + ch
+    # stop returns it: the parents shrink, the others get more
+    c.Stop("rs-rtp")
+    c.Stop("rs-rta")
+    assert rt_runtime(c, "rs-rtb") >= b
+    assert top_rt() == rt_runtime(c, "rs-rtb")
+    assert_rr(c, "rs-rtb")
+    # live changes
+    c.SetProperty("rs-rtb", "cpu_policy", "normal")
+    pid = int(c.GetProperty("rs-rtb", "root_pid"))
+    assert os.sched_getscheduler(pid) == os.SCHED_OTHER
+    assert os.getpriority(os.PRIO_PROCESS, pid) == 0
+    assert rt_runtime(c, "rs-rtb") == 0 and top_rt() == 0
+    start(c, "rs-rtc", command=SLEEP)
+    c.SetProperty("rs-rtc", "cpu_policy", "rt")
+    assert_rr(c, "rs-rtc")
+    assert rt_runtime(c, "rs-rtc") > 0
+    c.SetProperty("rs-rtc", "cpu_limit", "0.5c")
+    assert 0 < rt_runtime(c, "rs-rtc") <= 500000 // ncpus()
+    c.SetProperty("rs-rtc", "cpu_limit", "0")
+    assert rt_runtime(c, "rs-rtc") > 500000 // ncpus()
+    # death releases it too
+    c.Kill("rs-rtc", 9)
+    wait_state(c, "rs-rtc", "dead")
+    assert top_rt() == 0
+    c.Stop("rs-rtc")
+    assert top_rt() == 0
 
 
 def test_cpu_statistics(portod):

@@ -559,8 +559,22 @@ static void test_cpu_limits(void **state)
 
         if (!cg_has_feature(CG_FEAT_CPU_RT)) {
                 assert_int_equal(cg_set_cpu_rt(CT, 1000000, NS_PER_SEC), -EOPNOTSUPP);
+                assert_int_equal(cg_cpu_rt_budget(NS_PER_SEC, &rt), -EOPNOTSUPP);
                 return;
         }
+        /* The budget of our root fits, 1ms more does not (unless another
+         * process changed the host meanwhile); our own runtime is free. */
+        assert_int_equal(cg_cpu_rt_budget(NS_PER_SEC, &rt), 0);
+        if (rt >= 2000000) {
+                uint64_t again;
+
+                assert_int_equal(cg_set_cpu_rt("", rt, NS_PER_SEC), 0);
+                assert_int_equal(cg_cpu_rt_budget(NS_PER_SEC, &again), 0);
+                assert_true(again == rt);
+                assert_true(cg_set_cpu_rt("", rt + 1000000, NS_PER_SEC) < 0);
+                assert_int_equal(cg_set_cpu_rt("", 0, NS_PER_SEC), 0);
+        }
+        assert_int_equal(cg_cpu_rt_budget(0, &rtp), -ERANGE);
         /* New v1 cgroups have no RT time; children share the parent's. */
         assert_int_equal(cg_get_cpu_rt(CT, &rt, &rtp), 0);
         assert_true(rt == 0);
