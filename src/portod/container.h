@@ -326,8 +326,9 @@ uint64_t ct_thread_limit(const struct container *ct);
  * of old missing from l are reset first. */
 int ct_apply_io_limits(struct container *ct, const struct res_io_limits *l, bool ops,
                        const struct res_io_limits *old, struct perror *e);
-/* The disk of an io key (path or disk name); -ENODEV unknown. */
-int ct_io_key_disk(const struct res_io_limit *key, dev_t *ret);
+/* The disk of an io key (disk name, host path, "./path" in ct's root);
+ * -ENODEV unknown. */
+int ct_io_key_disk(const struct container *ct, const struct res_io_limit *key, dev_t *ret);
 uint64_t host_memory_total(void);
 /* Host memory in huge pages (bytes). */
 uint64_t host_hugetlb_total(void);

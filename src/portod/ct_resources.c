@@ -229,15 +229,19 @@ static int apply_failed(struct container *ct, const char *what, int r, struct pe
                                 "%s: cannot apply %s", ct->name, what);
 }
 
-int ct_io_key_disk(const struct res_io_limit *key, dev_t *ret)
+int ct_io_key_disk(const struct container *ct, const struct res_io_limit *key, dev_t *ret)
 {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
         if (key->type == RES_IO_TARGET_DISK)
                 return cg_io_disk_by_name(key->target, ret);
-        /* "./x" and "." name paths in the container's root: the host's
-         * root until containers get their own */
-        if (key->target[0] == '.')
-                return cg_io_disk_of_path(key->target[1] ? key->target + 1 : "/", ret);
-        return cg_io_disk_of_path(key->target, ret);
+        if (key->target[0] != '.')
+                return cg_io_disk_of_path(key->target, ret);
+        /* the manual: "." and "./x" are paths in the container's root (as
+         * it sees it while running: its binds and volumes count) */
+        r = ct_open_in_root(ct, key->target[1] ? key->target + 1 : "/", O_PATH | O_CLOEXEC, &fd);
+        return r < 0 ? r : cg_io_disk_of_fd(fd, ret);
 }
 
 static const enum cg_io_dir io_dirs[RES_IO_DIR_MAX] = {
@@ -256,7 +260,7 @@ static int io_write_one(struct container *ct, const struct res_io_limit *l, bool
         if (l->type == RES_IO_TARGET_FS)
                 r = cg_set_io_fs_limit(ct->name, ops, value);
         else {
-                r = ct_io_key_disk(l, &dev);
+                r = ct_io_key_disk(ct, l, &dev);
                 if (r < 0)
                         return perror_set_errno(e, EERROR_INVALID_VALUE, r, "%s: \"%s\": no such disk", prop,
                                                 l->target);

@@ -413,7 +413,7 @@ static int set_io_limits(struct prop_ctx *x, const char *value, bool ops)
                 if (l.v[i].type == RES_IO_TARGET_FS) {
                         if (!cg_has_feature(CG_FEAT_IO_FS_LIMIT))
                                 return prop_not_supported(x, name, CG_FEAT_IO_FS_LIMIT);
-                } else if (ct_io_key_disk(&l.v[i], &dev) < 0)
+                } else if (ct_io_key_disk(x->ct, &l.v[i], &dev) < 0)
                         return perror_set(x->e, EERROR_INVALID_VALUE, -ENODEV,
                                           "%s: \"%s\" is not a disk nor a path on one", name, l.v[i].target);
         }
@@ -450,7 +450,7 @@ static int io_index_disk(struct prop_ctx *x, const char *name, dev_t *ret)
                 return r;
         if (r >= 0 && key.type == RES_IO_TARGET_FS)
                 r = prop_not_supported(x, name, CG_FEAT_IO_FS_LIMIT);
-        else if (r < 0 || key.dir != RES_IO_RW || ct_io_key_disk(&key, ret) < 0)
+        else if (r < 0 || key.dir != RES_IO_RW || ct_io_key_disk(x->ct, &key, ret) < 0)
                 r = perror_set(x->e, EERROR_INVALID_VALUE, -ENODEV, "%s[%s]: not a disk nor a path on one",
                                name, x->index);
         res_io_limit_done(&key);
@@ -600,7 +600,7 @@ struct prop prop_cpu_io_table[] = {
           "the parent's unreserved cpus",
           CFG, get_cpu_set, set_cpu_set, 0 },
         { "cpu_set_affinity", "resulting cpu affinity: [N,N-M,]...", RT, get_cpu_set_affinity, NULL, 0 },
-        { "io_limit", "io bandwidth limit: <disk>|<path>|fs [r|w]: <bytes/s>;...; io_limit[<key>] one key (0 = none)",
+        { "io_limit", "io bandwidth limit: <disk>|<path>|fs [r|w]: <bytes/s>;...; a path is a host path, ./path one in the container root; io_limit[<key>] one key (0 = none)",
           CFG | PROP_INDEXED, get_io_limit, set_io_limit, 0 },
         { "io_ops_limit", "io operations limit: <disk>|<path>|fs [r|w]: <iops>;...; io_ops_limit[<key>] one key",
           CFG | PROP_INDEXED, get_io_ops_limit, set_io_ops_limit, 0 },

@@ -312,6 +312,9 @@ int cg_io_disk_by_name(const char *name, dev_t *ret);
  * -ENODEV for filesystems without a block device (tmpfs, overlay on
  * tmpfs, nfs). */
 int cg_io_disk_of_path(const char *path, dev_t *ret);
+/* The same for an open file (O_PATH is enough): paths resolved elsewhere,
+ * e.g. in a container's root. */
+int cg_io_disk_of_fd(int fd, dev_t *ret);
 /* "vda" for 254:0; malloc'ed. */
 int cg_io_disk_name(dev_t dev, char **ret);
 

@@ -1315,6 +1315,17 @@ int cg_io_disk_of_path(const char *path, dev_t *ret)
         return whole_disk(st.st_dev, ret);
 }
 
+int cg_io_disk_of_fd(int fd, dev_t *ret)
+{
+        struct stat st;
+
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (major(st.st_dev) == 0)
+                return -ENODEV;
+        return whole_disk(st.st_dev, ret);
+}
+
 int cg_io_disk_name(dev_t dev, char **ret)
 {
         _cleanup_free_ char *sys = strdup_printf("/sys/dev/block/%u:%u", major(dev), minor(dev));

@@ -600,3 +600,29 @@ def test_io_limit_throttles_dd_on_a_loop_device(portod, loop_fs):
     # unlimited, the same write is much faster
     run_dead(c, "hloop2", timeout=40, command=dd)
     assert int(c.GetProperty("hloop2", "stdout")) < ms
+
+
+def test_io_dot_path_resolves_in_the_container_root(portod, loop_fs):
+    """The manual: "." and "./x" keys are paths in the container's root,
+    absolute ones are host paths."""
+    from .test_resources import root_disk
+    mnt, disk = loop_fs
+    host_disk, host_devno = root_disk()
+    os.makedirs(os.path.join(mnt, "sub"))
+    st = os.stat(mnt)
+    devno = "%d:%d" % (os.major(st.st_dev), os.minor(st.st_dev))
+    c = portod.conn()
+    make(c, "hdot", root=mnt)
+    c.Start("hdot")    # meta: no command, its root is the loop filesystem
+    c.SetProperty("hdot", "io_limit", ". w: 1M")
+    assert knob(c, "hdot", "blkio", "blkio.throttle.write_bps_device") == "%s %d" % (devno, M)
+    c.SetProperty("hdot", "io_ops_limit", "./sub r: 10")
+    assert knob(c, "hdot", "blkio", "blkio.throttle.read_iops_device") == "%s 10" % devno
+    assert int(c.GetProperty("hdot", "io_write[.]")) >= 0
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("hdot", "io_limit", "./nosuch w: 1M")
+    # an absolute path stays a host path; without a root "." is the host's
+    c.SetProperty("hdot", "io_limit", "/ w: 2M")
+    assert knob(c, "hdot", "blkio", "blkio.throttle.write_bps_device") == "%s %d" % (host_devno, 2 * M)
+    start(c, "hdot2", command=SLEEP, io_limit=". r: 3M")
+    assert knob(c, "hdot2", "blkio", "blkio.throttle.read_bps_device") == "%s %d" % (host_devno, 3 * M)
