@@ -325,6 +325,11 @@ def test_cpu_statistics(portod):
     wait_for(lambda: int(c.GetProperty("rs-cstat", "cpu_usage")) > 10 ** 7, timeout=20, msg="cpu_usage")
     assert int(c.GetProperty("rs-cstat", "cpu_usage_system")) >= 0
     assert int(c.GetProperty("rs-cstat", "cpu_throttled")) == 0
+    # kernel work (copying 1G from /dev/zero) shows in cpu_usage_system,
+    # which is a part of cpu_usage
+    run_dead(c, "rs-csys", timeout=60, command=sh("head -c 1000000000 /dev/zero > /dev/null"))
+    system, total = int(c.GetProperty("rs-csys", "cpu_usage_system")), int(c.GetProperty("rs-csys", "cpu_usage"))
+    assert 10 ** 7 <= system <= total * 1.05 + 10 ** 7, (system, total)
     try:
         int(c.GetProperty("rs-cstat", "cpu_wait"))
     except portod.exc.NotSupported:
@@ -441,6 +446,20 @@ def test_thread_limit_live(portod):
     assert knob(c, "rs-tll", "pids", "pids.max") == "50"
     c.SetProperty("rs-tll", "thread_limit", "0")
     assert knob(c, "rs-tll", "pids", "pids.max") == "max"
+
+
+def test_process_and_thread_count_from_cgroups(portod):
+    c = portod.conn()
+    start(c, "rs-thr", command="/usr/bin/python3 -c 'import threading, time\n"
+          "[threading.Thread(target=time.sleep, args=(100,), daemon=True).start() for _ in range(4)]\n"
+          "time.sleep(100)'")
+    wait_for(lambda: int(c.GetProperty("rs-thr", "thread_count")) >= 5, timeout=10, msg="thread_count")
+    procs, threads = int(c.GetProperty("rs-thr", "process_count")), int(c.GetProperty("rs-thr", "thread_count"))
+    assert procs >= 1 and threads - procs >= 4, (procs, threads)
+    # a child's tasks count in the parent too
+    start(c, "rs-thr/ch", command=SLEEP)
+    wait_for(lambda: int(c.GetProperty("rs-thr", "process_count")) >= procs + 1, timeout=10,
+             msg="process_count with the child")
 
 
 # --- disk io -----------------------------------------------------------------
@@ -573,9 +592,19 @@ def test_io_policy_sets_ioprio(portod):
     c.SetProperty("rs-iop", "io_policy", "idle")
     assert ioprio_of(pid) >> 13 == 3
     assert getp(c, "rs-iop", "io_policy") == "idle"
+    # the manual's table, live: rt RT(4), high BE(0), normal BE(4), batch BE(7)
+    for policy, prio in (("rt", (1 << 13) | 4), ("high", (2 << 13) | 0), ("normal", (2 << 13) | 4),
+                         ("batch", (2 << 13) | 7)):
+        c.SetProperty("rs-iop", "io_policy", policy)
+        assert ioprio_of(pid) == prio, policy
+    # none: no ioprio of its own, the kernel derives it from the nice
+    # value (cpu_policy)
+    c.SetProperty("rs-iop", "io_policy", "none")
+    assert ioprio_of(pid) >> 13 in (0, 2)
+    assert ioprio_of(pid) != (2 << 13) | 7
     with pytest.raises(portod.exc.InvalidValue):
         c.SetProperty("rs-iop", "io_policy", "fastest")
-    assert getp(c, "rs-iop", "io_policy") == "idle"
+    assert getp(c, "rs-iop", "io_policy") == "none"
 
 
 def test_io_weight(portod):
