@@ -457,37 +457,61 @@ static int io_index_disk(struct prop_ctx *x, const char *name, dev_t *ret)
         return r;
 }
 
-static int get_io_stat(struct prop_ctx *x, struct strbuf *out, const char *name, enum io_field f)
+/* Per-disk values (cg_io_time's shape serves every io statistic): all of
+ * them and "hw", their total; or the one of the index (disk, path, hw). */
+static int format_io_values(struct prop_ctx *x, struct strbuf *out, dev_t dev, const struct cg_io_time *v,
+                            size_t n)
 {
-        _cleanup_free_ struct cg_io_stat *st = NULL;
-        size_t n = 0;
-        uint64_t total = 0;
-        dev_t dev = 0;
         bool want_hw = x->index && streq(x->index, "hw");
+        uint64_t total = 0;
         int r;
 
-        if (x->index && !want_hw && (r = io_index_disk(x, name, &dev)) < 0)
-                return r;
-        r = cg_io_stat(prop_rel_for(x, CG_BLKIO), &st, &n);
-        if (r < 0)
-                return prop_cg_refused(x, name, CG_FEAT_IO_STAT, r);
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *disk = NULL;
-                total += io_value(&st[i], f);
+                total += v[i].ns;
                 if (x->index) {
-                        if (!want_hw && st[i].dev == dev)
-                                return pv_format_u64(out, io_value(&st[i], f));
+                        if (!want_hw && v[i].dev == dev)
+                                return pv_format_u64(out, v[i].ns);
                         continue;
                 }
-                if (cg_io_disk_name(st[i].dev, &disk) < 0)
+                if (cg_io_disk_name(v[i].dev, &disk) < 0)
                         continue;
-                r = strbuf_printf(out, "%s: %" PRIu64 "; ", disk, io_value(&st[i], f));
+                r = strbuf_printf(out, "%s: %" PRIu64 "; ", disk, v[i].ns);
                 if (r < 0)
                         return r;
         }
         if (x->index)
                 return pv_format_u64(out, want_hw ? total : 0);
         return strbuf_printf(out, "hw: %" PRIu64, total);
+}
+
+/* The disk of the index, unless there is none or it is "hw". */
+static int io_index(struct prop_ctx *x, const char *name, dev_t *ret)
+{
+        *ret = 0;
+        if (!x->index || streq(x->index, "hw"))
+                return 0;
+        return io_index_disk(x, name, ret);
+}
+
+static int get_io_stat(struct prop_ctx *x, struct strbuf *out, const char *name, enum io_field f)
+{
+        _cleanup_free_ struct cg_io_stat *st = NULL;
+        _cleanup_free_ struct cg_io_time *v = NULL;
+        size_t n = 0;
+        dev_t dev;
+        int r = io_index(x, name, &dev);
+
+        if (r < 0)
+                return r;
+        r = cg_io_stat(prop_rel_for(x, CG_BLKIO), &st, &n);
+        if (r < 0)
+                return prop_cg_refused(x, name, CG_FEAT_IO_STAT, r);
+        if (n && !(v = calloc(n, sizeof(*v))))
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                v[i] = (struct cg_io_time) { .dev = st[i].dev, .ns = io_value(&st[i], f) };
+        return format_io_values(x, out, dev, v, n);
 }
 
 static int get_io_read(struct prop_ctx *x, struct strbuf *out) { return get_io_stat(x, out, "io_read", IO_READ); }
@@ -563,19 +587,15 @@ static int get_io_time(struct prop_ctx *x, struct strbuf *out)
 {
         _cleanup_free_ struct cg_io_time *t = NULL;
         size_t n = 0;
-        uint64_t total = 0;
-        int r = cg_io_time(prop_rel_for(x, CG_BLKIO), &t, &n);
+        dev_t dev;
+        int r = io_index(x, "io_time", &dev);
 
         if (r < 0)
+                return r;
+        r = cg_io_time(prop_rel_for(x, CG_BLKIO), &t, &n);
+        if (r < 0)
                 return prop_cg_refused(x, "io_time", CG_FEAT_IO_TIME, r);
-        for (size_t i = 0; i < n; i++) {
-                _cleanup_free_ char *disk = NULL;
-                total += t[i].ns;
-                if (cg_io_disk_name(t[i].dev, &disk) >= 0 &&
-                    (r = strbuf_printf(out, "%s: %" PRIu64 "; ", disk, t[i].ns)) < 0)
-                        return r;
-        }
-        return strbuf_printf(out, "hw: %" PRIu64, total);
+        return format_io_values(x, out, dev, t, n);
 }
 
 #define RT (PROP_RO | PROP_RUNTIME)
@@ -614,7 +634,8 @@ struct prop prop_cpu_io_table[] = {
           get_io_policy, set_io_policy, 0 },
         { "io_weight", "io weight 0.01..100, default 1: multiplies the blkio weight", CFG,
           get_io_weight, set_io_weight, 0 },
-        { "io_time", "total io time: <disk>: <nanoseconds>;...", RT, get_io_time, NULL, 0 },
+        { "io_time", "total io time: <disk>: <nanoseconds>;... hw: total; io_time[disk|path|hw]",
+          RT | PROP_INDEXED, get_io_time, NULL, 0 },
         { "cpu_guarantee_total", "max(cpu_guarantee, sum of running children's); the root: the total",
           PROP_RO, get_cpu_guarantee_total, NULL, 0 },
         { "cpu_limit_total", "cpu commitment: running children's limits plus its own while running",

@@ -69,6 +69,23 @@ def test_first_level_default_memory_limit(portod):
     assert getp(c, "rs-mdef/ch", "memory_limit") == "0"
 
 
+@pytest.mark.parametrize("margin", [1 << 30, 64 << 30])
+def test_memory_limit_margin_from_config(private, margin):
+    """container.memory_limit_margin: the first-level default is
+    max(total - margin, total * 3/4), in the property and the kernel."""
+    from .test_engine_extra import connect
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    want = max(total - margin, total // 4 * 3)
+    d = private("container { memory_limit_margin: %d }" % margin)
+    c = connect(d)
+    try:
+        start(c, "mm", command=SLEEP)
+        assert abs(int(c.GetProperty("mm", "memory_limit")) - want) < 64 * M
+        assert abs(int(knob(c, "mm", "memory", "memory.limit_in_bytes")) - want) < 64 * M
+    finally:
+        c.disconnect()
+
+
 def test_oom_kill(portod):
     c = portod.conn()
     # 200M of distinct pages (bytearray touches them) under a 64M limit
@@ -522,6 +539,27 @@ def test_io_limit_bad_values(portod, prop, bad):
     with pytest.raises(portod.exc.InvalidValue):
         c.SetProperty("rs-iobad", prop, bad.replace("DISK", disk))
     assert getp(c, "rs-iobad", prop) == "%s: 1000" % disk
+
+
+def test_io_time_forms(portod):
+    """io_time: per disk, hw, [path] like io_read; NotSupported (with the
+    reason) on kernels without a per-cgroup io time."""
+    disk, _ = root_disk()
+    c = portod.conn()
+    start(c, "rs-iot", command=SLEEP)
+    with pytest.raises(portod.exc.InvalidValue):
+        c.GetProperty("rs-iot", "io_time[nosuchdisk]")
+    try:
+        full = str(c.GetProperty("rs-iot", "io_time"))
+    except portod.exc.NotSupported as exc:
+        assert "io_service_time" in str(exc)
+        for index in ("hw", "/", disk):
+            with pytest.raises(portod.exc.NotSupported):
+                c.GetProperty("rs-iot", "io_time[%s]" % index)
+        return
+    assert "hw: " in full
+    int(c.GetProperty("rs-iot", "io_time[hw]"))
+    assert int(c.GetProperty("rs-iot", "io_time[/]")) == int(c.GetProperty("rs-iot", "io_time[%s]" % disk))
 
 
 def test_io_fs_not_supported(portod):
