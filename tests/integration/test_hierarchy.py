@@ -332,6 +332,8 @@ BAD_VALUES = [
     ("pressurize_on_death", "false", ["maybe", "2"]),
     ("io_limit", None, ["nosuchdisk: 1M", "/: -1", "/: 1Q", "/ q: 1M", "/nonexistent: 1M", "/: " + BIG]),
     ("io_ops_limit", None, ["nosuchdisk: 100", "/: -1", "/: x", "/ q: 1"]),
+    ("io_weight", None, ["0", "-1", "101", "x", BIG]),
+    ("cpu_set", None, ["node", "reserve x", "cores 1.5", "0-1-2"]),
 ]
 
 

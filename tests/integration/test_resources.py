@@ -238,6 +238,8 @@ def test_cpu_knobs_applied(portod):
     assert knob(c, "rs-cknob", "cpu", "cpu.shares") == "2048"
     c.SetProperty("rs-cknob", "cpu_weight", "2")
     assert knob(c, "rs-cknob", "cpu", "cpu.shares") == "4096"
+    c.SetProperty("rs-cknob", "cpu_guarantee", "0.5c")        # live: 1024 * 1.5 * 2
+    assert knob(c, "rs-cknob", "cpu", "cpu.shares") == "3072"
     c.SetProperty("rs-cknob", "cpu_period", "100ms")
     assert knob(c, "rs-cknob", "cpu", "cpu.cfs_period_us") == "100000"
     assert knob(c, "rs-cknob", "cpu", "cpu.cfs_quota_us") == "100000"
@@ -685,6 +687,13 @@ def test_cpu_totals(portod):
     assert getp(c, "rs-tot", "cpu_guarantee_total") == "0.75c"
     assert getp(c, "rs-tot", "cpu_limit_total") == "0.75c"
     assert getp(c, "rs-tot/a", "cpu_limit_total") == "0.5c"
+    # the root: the host's totals, which these are part of
+    cores = lambda p: float(getp(c, "/", p).rstrip("c"))  # noqa: E731
+    g, lim = cores("cpu_guarantee_total"), cores("cpu_limit_total")
+    assert g >= 0.75 and lim >= 0.75
+    c.Stop("rs-tot")
+    assert cores("cpu_guarantee_total") == pytest.approx(g - 0.75)
+    assert cores("cpu_limit_total") == pytest.approx(lim - 0.75)
 
 
 def test_oom_kills_total(portod):
