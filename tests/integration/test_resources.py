@@ -337,6 +337,32 @@ def test_cpu_policy_rt_runtime(portod):
     assert top_rt() == 0
 
 
+def test_cpu_policy_rt_after_worker_restart(private):
+    """A restored rt container keeps its runtime and counts when the new
+    worker shares the budget with the next one."""
+    from .test_engine_extra import connect, kill_worker
+    d = private()
+    c = connect(d)
+    start(c, "rta", command=SLEEP, cpu_policy="rt")
+    top = os.path.dirname(cgroup_dir("cpu", c.GetProperty("rta", "cgroups[cpu]")))
+    if not os.path.exists(os.path.join(top, "cpu.rt_runtime_us")):
+        c.disconnect()
+        pytest.skip("no RT group scheduling")
+    before = rt_runtime(c, "rta")
+    c.disconnect()
+    kill_worker(d)
+    c = connect(d)
+    try:
+        assert rt_runtime(c, "rta") == before
+        start(c, "rtb", command=SLEEP, cpu_policy="rt")
+        assert_rr(c, "rta")
+        assert_rr(c, "rtb")
+        a, b = rt_runtime(c, "rta"), rt_runtime(c, "rtb")
+        assert 0 < a < before and abs(a - b) <= 1
+    finally:
+        c.disconnect()
+
+
 def test_cpu_statistics(portod):
     c = portod.conn()
     start(c, "rs-cstat", command=sh("i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; cat /proc/self/status "
@@ -529,6 +555,10 @@ def test_io_limits_live(portod):
     c.SetProperty("rs-iol", "io_limit", "")
     assert knob(c, "rs-iol", "blkio", "blkio.throttle.write_bps_device") == ""
     assert getp(c, "rs-iol", "io_limit") == ""
+    # io_ops_limit r|w forms, live
+    c.SetProperty("rs-iol", "io_ops_limit", "%s w: 30; / r: 40" % disk)
+    assert knob(c, "rs-iol", "blkio", "blkio.throttle.write_iops_device") == "%s 30" % devno
+    assert knob(c, "rs-iol", "blkio", "blkio.throttle.read_iops_device") == "%s 40" % devno
 
 
 @pytest.mark.parametrize("prop", ["io_limit", "io_ops_limit"])
