@@ -126,6 +126,7 @@ struct container {
         uint64_t memory_limit;          /* bytes, 0 = unlimited (level 1: default when unset) */
         uint64_t memory_guarantee;      /* bytes, 0 = none; accounted even without a kernel knob */
         uint64_t thread_limit;          /* 0 = unlimited (level 1: default when unset) */
+        uint64_t hugetlb_limit;         /* bytes of 2MB pages, 0 = unlimited */
         uint64_t cpu_limit;             /* power (ns per s), 0 = unlimited */
         uint64_t cpu_guarantee;         /* power, 0 = none */
         uint64_t cpu_period;            /* ns */

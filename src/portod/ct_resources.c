@@ -49,6 +49,8 @@ static unsigned implied_mask(const struct container *ct)
                 m |= BIT(CG_DEVICES);
         if (ct->thread_limit)
                 m |= BIT(CG_PIDS);
+        if (ct->hugetlb_limit)
+                m |= BIT(CG_HUGETLB);
         if (ct->io_limit.n || ct->io_ops_limit.n || ct->io_policy != RES_IO_POLICY_NONE || ct->io_weight != 1.0)
                 m |= BIT(CG_BLKIO);
         return m;
@@ -662,6 +664,17 @@ static int apply_pids(struct container *ct, struct perror *e)
         return r < 0 ? apply_failed(ct, "thread_limit", r, e) : 0;
 }
 
+static int apply_hugetlb(struct container *ct, struct perror *e)
+{
+        int r;
+
+        /* a respawn keeps the cgroup: write 0 too */
+        if (!has_own(ct, CG_HUGETLB) || !cg_has_feature(CG_FEAT_HUGETLB))
+                return 0;
+        r = cg_set_hugetlb_limit(ct->name, ct->hugetlb_limit);
+        return r < 0 ? apply_failed(ct, "hugetlb_limit", r, e) : 0;
+}
+
 static int apply_io(struct container *ct, struct perror *e)
 {
         int r;
@@ -684,7 +697,7 @@ static int apply_io(struct container *ct, struct perror *e)
 int ct_resources_apply(struct container *ct, struct perror *e)
 {
         static int (*const steps[])(struct container *, struct perror *) = {
-                apply_memory, apply_cpu, apply_cpuset, apply_pids, apply_io,
+                apply_memory, apply_cpu, apply_cpuset, apply_pids, apply_io, apply_hugetlb,
         };
 
         for (size_t i = 0; i < ELEMENTSOF(steps); i++) {

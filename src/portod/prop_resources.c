@@ -651,44 +651,34 @@ static int get_virtual_memory(struct prop_ctx *x, struct strbuf *out)
         return r;
 }
 
-/* ---- hugetlb_limit: in the kernel knob only (the controller is optional) ---- */
+/* ---- hugetlb_limit: kept and applied at start like the other limits ---- */
 
 static int get_hugetlb_limit(struct prop_ctx *x, struct strbuf *out)
 {
-        uint64_t v = 0;
-        int r;
-
         /* the manual: the root shows the hugetlb total size */
         if (ct_is_root(x->ct))
                 return pv_format_u64(out, host_hugetlb_total());
         if (!cg_has_feature(CG_FEAT_HUGETLB))
                 return prop_not_supported(x, "hugetlb_limit", CG_FEAT_HUGETLB);
-        if (ct_is_root(x->ct) || prop_cgroups_exist(x->ct)) {
-                r = cg_get_hugetlb_limit(prop_rel_for(x, CG_HUGETLB), &v);
-                if (r < 0)
-                        return prop_cg_refused(x, "hugetlb_limit", CG_FEAT_HUGETLB, r);
-        }
-        return pv_format_u64(out, v);
+        return pv_format_u64(out, x->ct->hugetlb_limit);
 }
 
 static int set_hugetlb_limit(struct prop_ctx *x, const char *value)
 {
-        uint64_t v;
+        uint64_t v = 0;
         int r;
 
         if (!cg_has_feature(CG_FEAT_HUGETLB))
                 return prop_not_supported(x, "hugetlb_limit", CG_FEAT_HUGETLB);
-        r = pv_parse_size("hugetlb_limit", value, UINT64_MAX, &v, x->e);
-        if (r < 0)
+        if (!isempty(value) && (r = pv_parse_size("hugetlb_limit", value, UINT64_MAX, &v, x->e)) < 0)
                 return r;
         r = prop_live(x, "hugetlb_limit", CG_HUGETLB);
-        if (r == 0)
-                return perror_set(x->e, EERROR_INVALID_STATE, -EBUSY, "hugetlb_limit: can be set only while the "
-                                  "container runs");
+        if (r > 0 && (r = cg_set_hugetlb_limit(x->ct->name, v)) < 0)
+                return prop_cg_refused(x, "hugetlb_limit", CG_FEAT_HUGETLB, r);
         if (r < 0)
                 return r;
-        r = cg_set_hugetlb_limit(x->ct->name, v);
-        return r < 0 ? prop_cg_refused(x, "hugetlb_limit", CG_FEAT_HUGETLB, r) : 0;
+        x->ct->hugetlb_limit = v;
+        return v ? 0 : 1;
 }
 
 #define RT (PROP_RO | PROP_RUNTIME)
@@ -739,8 +729,8 @@ struct prop prop_resources_table[] = {
         { "virtual_memory", "sum over the container's own processes: <type>: <bytes>;... (count, size, "
           "max_size, used, max_used, anon, file, shmem, huge, swap, locked, data, stack, code, table)",
           RT | PROP_INDEXED, get_virtual_memory, NULL, 0 },
-        { "hugetlb_limit", "hugetlb (2MB pages) limit in bytes; set while running; the root shows the hugetlb "
-          "total size", PROP_DYNAMIC,
+        { "hugetlb_limit", "hugetlb (2MB pages) limit in bytes, 0 = unlimited; the root shows the hugetlb "
+          "total size", CFG,
           get_hugetlb_limit, set_hugetlb_limit, 0 },
         { "process_count", "current process count", RT, get_process_count, NULL, 0 },
         { "thread_count", "current thread count", RT, get_thread_count, NULL, 0 },

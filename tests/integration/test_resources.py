@@ -848,3 +848,17 @@ def test_hugetlb(portod):
             c.SetProperty("rs-huge", "hugetlb_limit", "4M")
         with pytest.raises(portod.exc.NotSupported):
             c.GetProperty("rs-huge", "hugetlb_limit")
+        make(c, "rs-huge2")
+        with pytest.raises(portod.exc.NotSupported):
+            c.SetProperty("rs-huge2", "hugetlb_limit", "4M")
+        return
+    # kept while stopped, applied at start, live while running
+    c.SetProperty("rs-huge", "hugetlb_limit", "4M")
+    assert getp(c, "rs-huge", "hugetlb_limit") == str(4 * M)
+    make(c, "rs-huge2", command=SLEEP, hugetlb_limit="8M")
+    assert getp(c, "rs-huge2", "hugetlb_limit") == str(8 * M)
+    c.Start("rs-huge2")
+    assert "hugetlb" in getp(c, "rs-huge2", "controllers")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("rs-huge2", "hugetlb_limit", "-1")
+    assert getp(c, "rs-huge2", "hugetlb_limit") == str(8 * M)
