@@ -573,17 +573,21 @@ void ct_rt_sync(void)
         if (!cg_has_feature(CG_FEAT_CPU_RT))
                 return;
         r = cg_get_cpu_rt("", &cur, &period);
-        if (r >= 0)
-                r = cg_cpu_rt_budget(period, &budget);
+        if (r < 0) {
+                log_warning_errno(r, "cannot read the rt runtime of the daemon's cgroup: %m");
+                return;
+        }
+        p.period_us = period / 1000;
+        rt_plan_count(ct_root, &p);
+        /* the common case, no rt anywhere: one read */
+        if (!p.limited_us && !p.n_free && !cur)
+                return;
+        r = cg_cpu_rt_budget(period, &budget);
         if (r < 0) {
                 log_warning_errno(r, "cannot read the rt runtime budget: %m");
                 return;
         }
-        p.period_us = period / 1000;
         p.budget_us = budget / 1000;
-        rt_plan_count(ct_root, &p);
-        if (!p.limited_us && !p.n_free && !cur)
-                return;
         r = rt_pass(ct_root, &p, false);
         if (r < 0)
                 log_warning_errno(r, "cannot release rt runtime: %m");
