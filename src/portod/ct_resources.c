@@ -716,6 +716,7 @@ int ct_apply_cpu_policy(struct container *ct, enum res_cpu_policy p)
 {
         const struct res_cpu_policy_info *info = res_cpu_policy_info(p);
         _cleanup_free_ pid_t *pids = NULL;
+        int nice = res_cpu_nice(p, ct->cpu_weight);
         size_t n = 0;
         int r;
 
@@ -735,13 +736,13 @@ int ct_apply_cpu_policy(struct container *ct, enum res_cpu_policy p)
                 if (k < 0 && errno == EPERM && info->sched_policy == SCHED_RR) {
                         if (i == 0)
                                 log_warning("%s: no rt runtime left for SCHED_RR, using nice %d", ct->name,
-                                            info->nice);
+                                            nice);
                         k = sched_setscheduler(pids[i], SCHED_OTHER, &none);
                 }
                 /* tasks may exit meanwhile: ESRCH is fine */
                 if (k < 0 && errno != ESRCH)
                         r = -errno;
-                if (setpriority(PRIO_PROCESS, pids[i], info->nice) < 0 && errno != ESRCH)
+                if (setpriority(PRIO_PROCESS, pids[i], nice) < 0 && errno != ESRCH)
                         r = -errno;
         }
         return r;
@@ -794,7 +795,8 @@ void ct_resources_started(struct container *ct)
                 return;
         if (ct->cpu_policy == RES_CPU_POLICY_RT)
                 ct_rt_sync();
-        if (ct->cpu_policy != RES_CPU_POLICY_NORMAL && (r = ct_apply_cpu_policy(ct, ct->cpu_policy)) < 0)
+        if ((ct->cpu_policy != RES_CPU_POLICY_NORMAL || res_cpu_nice(ct->cpu_policy, ct->cpu_weight)) &&
+            (r = ct_apply_cpu_policy(ct, ct->cpu_policy)) < 0)
                 log_warning_errno(r, "%s: cannot apply cpu_policy %s: %m", ct->name,
                                   res_cpu_policy_to_string(ct->cpu_policy));
         if (ct->io_policy != RES_IO_POLICY_NONE && (r = ct_apply_ioprio(ct, ct->io_policy)) < 0)

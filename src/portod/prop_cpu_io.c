@@ -129,7 +129,7 @@ static int get_cpu_weight(struct prop_ctx *x, struct strbuf *out)
 
 static int set_cpu_weight(struct prop_ctx *x, const char *value)
 {
-        double v;
+        double v, old;
         int r = res_parse_weight(value, &v);
 
         if (r < 0)
@@ -137,7 +137,16 @@ static int set_cpu_weight(struct prop_ctx *x, const char *value)
         r = write_cpu_shares(x, "cpu_weight", x->ct->cpu_policy, v, x->ct->cpu_guarantee);
         if (r < 0)
                 return r;
+        old = x->ct->cpu_weight;
         x->ct->cpu_weight = v;
+        /* the weight also sets the nice of the tasks */
+        if (r > 0 && (x->ct->state == CT_RUNNING || x->ct->state == CT_PAUSED) &&
+            (r = ct_apply_cpu_policy(x->ct, x->ct->cpu_policy)) < 0) {
+                x->ct->cpu_weight = old;
+                (void) write_cpu_shares(x, "cpu_weight", x->ct->cpu_policy, old, x->ct->cpu_guarantee);
+                (void) ct_apply_cpu_policy(x->ct, x->ct->cpu_policy);
+                return perror_set_errno(x->e, EERROR_UNKNOWN, r, "cpu_weight: cannot apply the nice to the tasks");
+        }
         return 0;
 }
 
@@ -612,7 +621,7 @@ struct prop prop_cpu_io_table[] = {
           get_cpu_guarantee, set_cpu_guarantee, 0 },
         { "cpu_period", "cpu limit accounting period: 1ms..1s, default 100ms [nanoseconds]", CFG,
           get_cpu_period, set_cpu_period, 0 },
-        { "cpu_weight", "cpu weight 0.01..100, default 1: multiplies cpu shares", CFG,
+        { "cpu_weight", "cpu weight 0.01..100, default 1: multiplies cpu shares; +10% is -1 nice", CFG,
           get_cpu_weight, set_cpu_weight, 0 },
         { "cpu_policy", "cpu scheduler policy: normal|high|rt|batch|idle|iso (rt: SCHED_RR prio 10, nice -20, with a share of the rt runtime where the kernel has RT group scheduling)", CFG, get_cpu_policy, set_cpu_policy, 0 },
         { "cpu_set", "cpu affinity: [N|N-M,]... | node N | reserve N (N own cpus and the rest) | threads N (only "

@@ -266,6 +266,22 @@ def test_cpu_policy_applied(portod):
     assert getp(c, "rs-pol", "cpu_policy") == "rt"
 
 
+def test_cpu_weight_sets_nice(portod):
+    """The manual: +10% cpu_weight is -1 nice (on top of the policy's)."""
+    c = portod.conn()
+    start(c, "rs-wn", command=SLEEP, cpu_weight="2")
+    pid = int(c.GetProperty("rs-wn", "root_pid"))
+    assert os.getpriority(os.PRIO_PROCESS, pid) == -7          # round(log 2 / log 1.1)
+    c.SetProperty("rs-wn", "cpu_weight", "0.5")
+    assert os.getpriority(os.PRIO_PROCESS, pid) == 7
+    c.SetProperty("rs-wn", "cpu_policy", "high")
+    assert os.getpriority(os.PRIO_PROCESS, pid) == -3
+    c.SetProperty("rs-wn", "cpu_weight", "1")
+    assert os.getpriority(os.PRIO_PROCESS, pid) == -10
+    c.SetProperty("rs-wn", "cpu_policy", "normal")
+    assert os.getpriority(os.PRIO_PROCESS, pid) == 0
+
+
 def rt_runtime(c, name):
     return int(knob(c, name, "cpu", "cpu.rt_runtime_us"))
 
