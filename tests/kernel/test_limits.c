@@ -755,6 +755,17 @@ static void test_io(void **state)
         assert_int_equal(cg_io_disk_by_name("../vda", &dev2), -EINVAL);
         assert_int_equal(cg_io_disk_by_name("", &dev2), -EINVAL);
         assert_int_equal(cg_io_disk_of_path("/proc", &dev2), -ENODEV);
+        {
+                int fd = open(tmpdir, O_PATH | O_CLOEXEC);
+
+                assert_true(fd >= 0);
+                assert_int_equal(cg_io_disk_of_fd(fd, &dev2), 0);
+                assert_true(dev == dev2);
+                close(fd);
+                fd = open("/proc", O_PATH | O_CLOEXEC);
+                assert_int_equal(cg_io_disk_of_fd(fd, &dev2), -ENODEV);
+                close(fd);
+        }
 
         if (!cg_supported(CG_BLKIO)) {
                 assert_int_equal(cg_set_io_limit(CT, dev, false, CG_IO_READ, MB), -EOPNOTSUPP);
