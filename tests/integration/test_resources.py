@@ -131,6 +131,22 @@ def test_memory_statistics(portod):
         c.GetProperty("rs-mstat", "max_rss")
 
 
+def test_anon_usage_counts_shmem(portod):
+    """The manual: anon_usage counts pages without a disk behind them,
+    tmpfs/shmem included (a memfd is shmem: nothing left behind); cache_usage
+    does not."""
+    c = portod.conn()
+    start(c, "rs-shm", command="/usr/bin/python3 -c 'import os, time\n"
+          "fd = os.memfd_create(\"x\")\n"
+          "for _ in range(32): os.write(fd, bytes(1 << 20))\n"
+          "print(\"written\", flush=True)\n"
+          "time.sleep(100)'")
+    wait_for(lambda: "written" in c.GetProperty("rs-shm", "stdout"), timeout=10, msg="memfd written")
+    assert int(c.GetProperty("rs-shm", "anon_usage")) >= 32 * M
+    assert int(c.GetProperty("rs-shm", "cache_usage")) < 16 * M
+    assert int(c.GetProperty("rs-shm", "memory_usage")) >= 32 * M
+
+
 def test_properties_listed_with_help(portod):
     rsp = portod.raw_call("propertyList")
     helps = {p.name: p.desc for p in rsp.propertyList.list}
