@@ -147,6 +147,28 @@ def test_anon_usage_counts_shmem(portod):
     assert int(c.GetProperty("rs-shm", "memory_usage")) >= 32 * M
 
 
+MAJOR_FAULTS = ("/usr/bin/python3 -c 'import mmap, os\n"
+                "fd = os.open(\"mf\", os.O_RDWR | os.O_CREAT | os.O_TRUNC)\n"
+                "os.write(fd, os.urandom(8 << 20)); os.fsync(fd)\n"
+                "os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)\n"
+                "m = mmap.mmap(fd, 8 << 20, prot=mmap.PROT_READ)\n"
+                "m.madvise(mmap.MADV_RANDOM)\n"
+                "sum(m[i] for i in range(0, 8 << 20, 4096))\n"
+                "os.unlink(\"mf\")'")
+
+
+def test_major_faults_from_disk(portod):
+    """Pages read from disk on a fault (the file dropped from the cache
+    first, no readahead) count as major faults; cached ones do not."""
+    c = portod.conn()
+    run_dead(c, "rs-majf", timeout=30, command=MAJOR_FAULTS)
+    assert getp(c, "rs-majf", "exit_code") == "0", c.GetProperty("rs-majf", "stderr")
+    assert int(c.GetProperty("rs-majf", "major_faults")) >= 100
+    run_dead(c, "rs-majf2", timeout=30, command=MAJOR_FAULTS.replace("os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)",
+                                                                      "0"))
+    assert int(c.GetProperty("rs-majf2", "major_faults")) < 100
+
+
 def test_properties_listed_with_help(portod):
     rsp = portod.raw_call("propertyList")
     helps = {p.name: p.desc for p in rsp.propertyList.list}
