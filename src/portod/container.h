@@ -294,8 +294,12 @@ void ct_resources_started(struct container *ct);
 void ct_oom_watch_open(struct container *ct);
 /* Stop watching OOM events (before the memory cgroup goes). */
 void ct_oom_watch_stop(struct container *ct);
-/* Dead: reclaim first from this container if pressurize_on_death. */
+/* pressurize_on_death of ct and its ancestors: a tiny soft limit while
+ * dead or a hollow meta (no live child), none otherwise. Call after a
+ * death or start (the parents may have become hollow or not). */
 void ct_pressurize(struct container *ct);
+/* After ct's cgroups (mask) went: rt runtime, the parents' pressure. */
+void ct_resources_released(struct container *ct, unsigned mask);
 /* Called when the main process died: did the kernel OOM-kill in the cgroup? */
 bool ct_oom_happened(struct container *ct);
 /* Scheduler policy of every task of the container's own freezer cgroup. */

@@ -791,6 +791,8 @@ void ct_resources_started(struct container *ct)
 {
         int r;
 
+        /* a hollow meta container; its parents are not hollow now */
+        ct_pressurize(ct);
         if (ct->is_meta)
                 return;
         if (ct->cpu_policy == RES_CPU_POLICY_RT)
@@ -808,15 +810,43 @@ void ct_resources_started(struct container *ct)
 
 #define PRESSURIZE_SOFT_LIMIT (UINT64_C(1) << 20)
 
-void ct_pressurize(struct container *ct)
+/* A child whose cgroups are gone is stopping or stopped. */
+static bool has_live_child(const struct container *ct)
 {
+        for (size_t i = 0; i < ct->n_children; i++)
+                if (ct_is_active(ct->children[i]) && ct->children[i]->cg_started)
+                        return true;
+        return false;
+}
+
+/* The manual: a tiny soft limit for dead and hollow meta containers (no
+ * live child), none otherwise. */
+static void pressure_update(struct container *ct)
+{
+        bool meta = ct->state == CT_META || (ct->state == CT_STARTING && ct->is_meta);
+        bool on = ct->state == CT_DEAD || (meta && !has_live_child(ct));
         int r;
 
         if (!ct->pressurize_on_death || !has_own(ct, CG_MEMORY) || !cg_has_feature(CG_FEAT_MEMORY_SOFT_LIMIT))
                 return;
-        r = cg_set_memory_soft_limit(ct->name, PRESSURIZE_SOFT_LIMIT);
+        r = cg_set_memory_soft_limit(ct->name, on ? PRESSURIZE_SOFT_LIMIT : 0);
         if (r < 0)
                 log_warning_errno(r, "%s: cannot apply pressurize_on_death: %m", ct->name);
+}
+
+void ct_pressurize(struct container *ct)
+{
+        for (; ct && !ct_is_root(ct); ct = ct->parent)
+                pressure_update(ct);
+}
+
+void ct_resources_released(struct container *ct, unsigned mask)
+{
+        /* its rt runtime goes back to the others: the parents shrink */
+        if (mask & BIT(CG_CPU))
+                ct_rt_sync();
+        /* a meta parent may be hollow now */
+        ct_pressurize(ct->parent);
 }
 
 void ct_resources_free(struct container *ct)

@@ -203,9 +203,8 @@ void ct_cgroups_remove(struct container *ct)
                 if (ct_cpuset_distribute(ct, &pe) < 0)
                         log_warning("%s: cannot give back the cpus: %s", ct->name, pe.msg);
         }
-        /* its rt runtime too: the parents shrink */
-        if (mask & (1u << CG_CPU))
-                ct_rt_sync();
+        /* rt runtime and memory pressure of the others follow */
+        ct_resources_released(ct, mask);
 }
 
 /* The main process joins the container's cgroup in every controller, or

@@ -567,11 +567,11 @@ static int set_pressurize_on_death(struct prop_ctx *x, const char *value)
         if (v && !cg_has_feature(CG_FEAT_MEMORY_SOFT_LIMIT))
                 return prop_not_supported(x, "pressurize_on_death", CG_FEAT_MEMORY_SOFT_LIMIT);
         x->ct->pressurize_on_death = v;
-        if (x->ct->state == CT_DEAD && prop_cgroups_exist(x->ct)) {
+        if (prop_cgroups_exist(x->ct) && (ct_cg_mask(x->ct) & (1u << CG_MEMORY))) {
                 if (v)
                         ct_pressurize(x->ct);
-                else if (ct_cg_mask(x->ct) & (1u << CG_MEMORY))
-                        cg_set_memory_soft_limit(x->ct->name, 0);
+                else
+                        (void) cg_set_memory_soft_limit(x->ct->name, 0);
         }
         return 0;
 }
@@ -720,7 +720,7 @@ struct prop prop_resources_table[] = {
         { "hugetlb_usage", "hugetlb memory usage in bytes", RT, get_hugetlb_usage, NULL, 0 },
         { "oom_is_fatal", "kill the whole container on an OOM kill in it, default true", CFG,
           get_oom_is_fatal, set_oom_is_fatal, 0 },
-        { "pressurize_on_death", "tiny soft memory limit while dead, default false", CFG,
+        { "pressurize_on_death", "tiny soft memory limit while dead or a meta container without running children, default false", CFG,
           get_pressurize_on_death, set_pressurize_on_death, 0 },
         { "memory_guarantee_total", "max(memory_guarantee, sum of memory_guarantee_total of the children that are "
           "not stopped)", PROP_RO, get_memory_guarantee_total, NULL, 0 },

@@ -888,6 +888,22 @@ def test_pressurize_on_death(portod):
     assert int(knob(c, "rs-press", "memory", "memory.soft_limit_in_bytes")) == M
     c.SetProperty("rs-press", "pressurize_on_death", "false")
     assert int(knob(c, "rs-press", "memory", "memory.soft_limit_in_bytes")) > 1 << 40
+    # a hollow meta container (no running child) too
+    soft = lambda n: int(knob(c, n, "memory", "memory.soft_limit_in_bytes"))  # noqa: E731
+    make(c, "rs-pmeta", pressurize_on_death="true")
+    start(c, "rs-pmeta/a", command=SLEEP)
+    assert soft("rs-pmeta") > 1 << 40
+    c.Stop("rs-pmeta/a")
+    assert soft("rs-pmeta") == M
+    c.Start("rs-pmeta/a")
+    assert soft("rs-pmeta") > 1 << 40
+    c.Kill("rs-pmeta/a", 9)
+    wait_state(c, "rs-pmeta/a", "dead")
+    assert soft("rs-pmeta") == M
+    c.SetProperty("rs-pmeta", "pressurize_on_death", "false")
+    assert soft("rs-pmeta") > 1 << 40
+    c.SetProperty("rs-pmeta", "pressurize_on_death", "true")
+    assert soft("rs-pmeta") == M
 
 
 def test_offstream_totals_not_supported(portod):
