@@ -294,9 +294,10 @@ void ct_resources_started(struct container *ct);
 void ct_oom_watch_open(struct container *ct);
 /* Stop watching OOM events (before the memory cgroup goes). */
 void ct_oom_watch_stop(struct container *ct);
-/* pressurize_on_death of ct and its ancestors: a tiny soft limit while
- * dead or a hollow meta (no live child), none otherwise. Call after a
- * death or start (the parents may have become hollow or not). */
+/* pressurize_on_death of ct, its descendants and its ancestors: a tiny
+ * soft limit while dead or a hollow meta (no live child), none otherwise.
+ * Call after a death or start (the parents may have become hollow or not,
+ * the children died with it). */
 void ct_pressurize(struct container *ct);
 /* After ct's cgroups (mask) went: rt runtime, the parents' pressure. */
 void ct_resources_released(struct container *ct, unsigned mask);

@@ -834,10 +834,24 @@ static void pressure_update(struct container *ct)
                 log_warning_errno(r, "%s: cannot apply pressurize_on_death: %m", ct->name);
 }
 
-void ct_pressurize(struct container *ct)
+static void pressure_ancestors(struct container *ct)
 {
         for (; ct && !ct_is_root(ct); ct = ct->parent)
                 pressure_update(ct);
+}
+
+static void pressure_subtree(struct container *ct)
+{
+        pressure_update(ct);
+        for (size_t i = 0; i < ct->n_children; i++)
+                pressure_subtree(ct->children[i]);
+}
+
+void ct_pressurize(struct container *ct)
+{
+        /* the subtree: its descendants died with it */
+        pressure_subtree(ct);
+        pressure_ancestors(ct->parent);
 }
 
 void ct_resources_released(struct container *ct, unsigned mask)
@@ -846,7 +860,7 @@ void ct_resources_released(struct container *ct, unsigned mask)
         if (mask & BIT(CG_CPU))
                 ct_rt_sync();
         /* a meta parent may be hollow now */
-        ct_pressurize(ct->parent);
+        pressure_ancestors(ct->parent);
 }
 
 void ct_resources_free(struct container *ct)

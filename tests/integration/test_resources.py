@@ -904,6 +904,13 @@ def test_pressurize_on_death(portod):
     assert soft("rs-pmeta") > 1 << 40
     c.SetProperty("rs-pmeta", "pressurize_on_death", "true")
     assert soft("rs-pmeta") == M
+    # the children that die with a container get it too
+    make(c, "rs-pdie", command=SLEEP)
+    start(c, "rs-pdie/k", command=SLEEP, pressurize_on_death="true")
+    c.Kill("rs-pdie", 9)
+    wait_state(c, "rs-pdie", "dead")
+    assert getp(c, "rs-pdie/k", "state") == "dead"
+    assert soft("rs-pdie/k") == M
 
 
 def test_offstream_totals_not_supported(portod):
