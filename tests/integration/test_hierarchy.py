@@ -628,3 +628,25 @@ def test_io_dot_path_resolves_in_the_container_root(portod, loop_fs):
     assert knob(c, "hdot", "blkio", "blkio.throttle.write_bps_device") == "%s %d" % (host_devno, 2 * M)
     start(c, "hdot2", command=SLEEP, io_limit=". r: 3M")
     assert knob(c, "hdot2", "blkio", "blkio.throttle.read_bps_device") == "%s %d" % (host_devno, 3 * M)
+
+
+@pytest.mark.skipif(not os.path.exists("/bin/busybox"), reason="busybox-static is not installed")
+def test_io_dot_path_of_a_running_container_sees_its_binds(portod, loop_fs, tmp_path):
+    """While it runs, "./x" is resolved in the container's own view: a
+    bind of the loop filesystem inside it counts (the host path under
+    its root is an empty directory on another disk)."""
+    from .test_isolation_fs import make_rootfs
+    mnt, disk = loop_fs
+    st = os.stat(mnt)
+    devno = "%d:%d" % (os.major(st.st_dev), os.minor(st.st_dev))
+    import shutil
+    root = make_rootfs(str(tmp_path))
+    c = portod.conn()
+    try:
+        start(c, "hdotb", command="/bin/sleep 1000", root=root, bind="%s /mnt" % mnt)
+        c.SetProperty("hdotb", "io_limit", "./mnt w: 1M")
+        assert knob(c, "hdotb", "blkio", "blkio.throttle.write_bps_device") == "%s %d" % (devno, M)
+        assert int(c.GetProperty("hdotb", "io_write[./mnt]")) >= 0
+    finally:
+        c.Destroy("hdotb")
+        shutil.rmtree(root, ignore_errors=True)
