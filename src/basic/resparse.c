@@ -234,6 +234,25 @@ uint64_t res_cpu_shares(enum res_cpu_policy policy, double weight, uint64_t guar
         return shares < 1 ? 1 : (uint64_t) (shares + 0.5L);
 }
 
+#define NICE_MIN (-20)
+#define NICE_MAX 19
+#define SQRT_1_1 1.0488088481701515469914535136799L
+
+int res_cpu_nice(enum res_cpu_policy policy, double weight)
+{
+        const struct res_cpu_policy_info *info = res_cpu_policy_info(policy);
+        long double w = weight > 0 ? weight : 1;
+        int nice = info ? info->nice : 0;
+
+        /* round(log_1.1(w)) steps without libm: w within 1.1^(+-1/2) of 1
+         * after them; bounded by the nice range */
+        for (int i = 0; i <= NICE_MAX - NICE_MIN && w >= SQRT_1_1; i++, nice--)
+                w /= 1.1L;
+        for (int i = 0; i <= NICE_MAX - NICE_MIN && w < 1 / SQRT_1_1; i++, nice++)
+                w *= 1.1L;
+        return nice < NICE_MIN ? NICE_MIN : nice > NICE_MAX ? NICE_MAX : nice;
+}
+
 static const struct res_io_policy_info io_policies[RES_IO_POLICY_MAX] = {
         [RES_IO_POLICY_NONE] = { "none", RES_IOPRIO_CLASS_NONE, 0, 500 },
         [RES_IO_POLICY_RT] = { "rt", RES_IOPRIO_CLASS_RT, 4, 1000 },

@@ -85,6 +85,9 @@ int res_parse_cpu_policy(const char *s, enum res_cpu_policy *ret);
  * times 16 for "high", divided by 16 for "idle" (the manual's table).
  * Not clamped: the cgroup module clamps to what the kernel accepts. */
 uint64_t res_cpu_shares(enum res_cpu_policy policy, double weight, uint64_t guarantee_power);
+/* Nice of the tasks: the policy's, and the manual's "+10% cpu_weight is
+ * -1 nice": minus round(log(weight) / log(1.1)), clamped to -20..19. */
+int res_cpu_nice(enum res_cpu_policy policy, double weight);
 
 /* ---- io_policy ---------------------------------------------------------- */
 

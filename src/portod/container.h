@@ -126,6 +126,7 @@ struct container {
         uint64_t memory_limit;          /* bytes, 0 = unlimited (level 1: default when unset) */
         uint64_t memory_guarantee;      /* bytes, 0 = none; accounted even without a kernel knob */
         uint64_t thread_limit;          /* 0 = unlimited (level 1: default when unset) */
+        uint64_t hugetlb_limit;         /* bytes of 2MB pages, 0 = unlimited */
         uint64_t cpu_limit;             /* power (ns per s), 0 = unlimited */
         uint64_t cpu_guarantee;         /* power, 0 = none */
         uint64_t cpu_period;            /* ns */
@@ -293,12 +294,26 @@ void ct_resources_started(struct container *ct);
 void ct_oom_watch_open(struct container *ct);
 /* Stop watching OOM events (before the memory cgroup goes). */
 void ct_oom_watch_stop(struct container *ct);
-/* Dead: reclaim first from this container if pressurize_on_death. */
+/* pressurize_on_death of ct, its descendants and its ancestors: a tiny
+ * soft limit while dead or a hollow meta (no live child), none otherwise.
+ * Call after a death or start (the parents may have become hollow or not,
+ * the children died with it). */
 void ct_pressurize(struct container *ct);
+/* After ct's cgroups (mask) went: rt runtime, the parents' pressure. */
+void ct_resources_released(struct container *ct, unsigned mask);
 /* Called when the main process died: did the kernel OOM-kill in the cgroup? */
 bool ct_oom_happened(struct container *ct);
 /* Scheduler policy of every task of the container's own freezer cgroup. */
 int ct_apply_cpu_policy(struct container *ct, enum res_cpu_policy p);
+/* Live cpu_policy change of a running container: ct->cpu_policy and the
+ * tasks, with the rt runtime granted or released around it. */
+int ct_change_cpu_policy(struct container *ct, enum res_cpu_policy p);
+/* Recompute the rt runtime of every live cpu cgroup (see ct_resources.c):
+ * after an rt container started, died or stopped, or a cpu_limit changed. */
+void ct_rt_sync(void);
+/* Before the cpu cgroup of ct goes: zero its subtree's rt runtime (the
+ * kernel counts a removed cgroup in its parent for a while). */
+void ct_rt_release(struct container *ct);
 /* ioprio (io_policy, or cpu_policy's nice for "none") of those tasks. */
 int ct_apply_ioprio(struct container *ct, enum res_io_policy p);
 int ct_apply_oom_score_adj(struct container *ct, int adj);
@@ -317,8 +332,9 @@ uint64_t ct_thread_limit(const struct container *ct);
  * of old missing from l are reset first. */
 int ct_apply_io_limits(struct container *ct, const struct res_io_limits *l, bool ops,
                        const struct res_io_limits *old, struct perror *e);
-/* The disk of an io key (path or disk name); -ENODEV unknown. */
-int ct_io_key_disk(const struct res_io_limit *key, dev_t *ret);
+/* The disk of an io key (disk name, host path, "./path" in ct's root);
+ * -ENODEV unknown. */
+int ct_io_key_disk(const struct container *ct, const struct res_io_limit *key, dev_t *ret);
 uint64_t host_memory_total(void);
 /* Host memory in huge pages (bytes). */
 uint64_t host_hugetlb_total(void);

@@ -49,6 +49,8 @@ static unsigned implied_mask(const struct container *ct)
                 m |= BIT(CG_DEVICES);
         if (ct->thread_limit)
                 m |= BIT(CG_PIDS);
+        if (ct->hugetlb_limit)
+                m |= BIT(CG_HUGETLB);
         if (ct->io_limit.n || ct->io_ops_limit.n || ct->io_policy != RES_IO_POLICY_NONE || ct->io_weight != 1.0)
                 m |= BIT(CG_BLKIO);
         return m;
@@ -229,15 +231,19 @@ static int apply_failed(struct container *ct, const char *what, int r, struct pe
                                 "%s: cannot apply %s", ct->name, what);
 }
 
-int ct_io_key_disk(const struct res_io_limit *key, dev_t *ret)
+int ct_io_key_disk(const struct container *ct, const struct res_io_limit *key, dev_t *ret)
 {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
         if (key->type == RES_IO_TARGET_DISK)
                 return cg_io_disk_by_name(key->target, ret);
-        /* "./x" and "." name paths in the container's root: the host's
-         * root until containers get their own */
-        if (key->target[0] == '.')
-                return cg_io_disk_of_path(key->target[1] ? key->target + 1 : "/", ret);
-        return cg_io_disk_of_path(key->target, ret);
+        if (key->target[0] != '.')
+                return cg_io_disk_of_path(key->target, ret);
+        /* the manual: "." and "./x" are paths in the container's root (as
+         * it sees it while running: its binds and volumes count) */
+        r = ct_open_in_root(ct, key->target[1] ? key->target + 1 : "/", O_PATH | O_CLOEXEC, &fd);
+        return r < 0 ? r : cg_io_disk_of_fd(fd, ret);
 }
 
 static const enum cg_io_dir io_dirs[RES_IO_DIR_MAX] = {
@@ -256,7 +262,7 @@ static int io_write_one(struct container *ct, const struct res_io_limit *l, bool
         if (l->type == RES_IO_TARGET_FS)
                 r = cg_set_io_fs_limit(ct->name, ops, value);
         else {
-                r = ct_io_key_disk(l, &dev);
+                r = ct_io_key_disk(ct, l, &dev);
                 if (r < 0)
                         return perror_set_errno(e, EERROR_INVALID_VALUE, r, "%s: \"%s\": no such disk", prop,
                                                 l->target);
@@ -454,6 +460,178 @@ int ct_apply_cpu_limit_tree(struct container *ct)
         return cpu_limit_pass(ct, false);
 }
 
+/* ---- RT runtime: cpu_policy=rt where the kernel has RT group scheduling ----
+ *
+ * There the kernel refuses SCHED_RR in a cpu cgroup without rt runtime, and
+ * the runtimes of a cgroup's children must fit in its own (no overcommit).
+ * Scheme: the budget is what our root cgroup may hold (cg_cpu_rt_budget:
+ * its parent's runtime minus what other daemons hold; 950ms of 1s on a
+ * default host). Every live rt container gets a share of it: with a
+ * cpu_limit (its own or an ancestor's) that fraction of the host's cpus,
+ * as original Porto did (1c of 2 cpus: half the period), scaled down if
+ * those do not fit together; the ones without a limit share equally what
+ * is left (one alone gets the whole budget). Each cpu cgroup from our root
+ * down holds its own share plus its children's; stopped, dead, meta and
+ * non-rt containers hold nothing. The plan is recomputed when an rt
+ * container starts, dies or stops and on live cpu_policy/cpu_limit
+ * changes: shrinks are written bottom-up first, then growths top-down, so
+ * every write fits. A container left without a share (budget taken) runs
+ * with nice -20 only, with a warning. */
+
+#define RT_MIN_US UINT64_C(1000)
+
+struct rt_plan {
+        uint64_t period_us;
+        uint64_t budget_us;
+        uint64_t limited_us;    /* sum of the wanted shares of limited containers */
+        unsigned n_free;        /* rt containers without a cpu limit */
+};
+
+static bool rt_holder(const struct container *ct)
+{
+        return ct->cpu_policy == RES_CPU_POLICY_RT && !ct->is_meta && cpu_cgroup_live(ct) &&
+               (ct->state == CT_STARTING || ct->state == CT_RUNNING || ct->state == CT_PAUSED);
+}
+
+/* 0: no cpu limit applies. */
+static uint64_t rt_wanted_us(const struct container *ct, const struct rt_plan *p)
+{
+        uint64_t bound = ct_cpu_limit_bound(ct), all = (uint64_t)host_ncpus() * UINT64_C(1000000000), us;
+
+        if (!bound)
+                return 0;
+        us = (uint64_t)((unsigned __int128)MIN(bound, all) * p->period_us / all);
+        return MAX(us, RT_MIN_US);
+}
+
+static void rt_plan_count(const struct container *ct, struct rt_plan *p)
+{
+        if (rt_holder(ct)) {
+                uint64_t want = rt_wanted_us(ct, p);
+                if (want)
+                        p->limited_us += want;
+                else
+                        p->n_free++;
+        }
+        for (size_t i = 0; i < ct->n_children; i++)
+                rt_plan_count(ct->children[i], p);
+}
+
+static uint64_t rt_share_us(const struct container *ct, const struct rt_plan *p)
+{
+        uint64_t want;
+
+        if (!rt_holder(ct))
+                return 0;
+        want = rt_wanted_us(ct, p);
+        if (!want)
+                return (p->budget_us - MIN(p->limited_us, p->budget_us)) / p->n_free;
+        if (p->limited_us > p->budget_us)
+                want = (uint64_t)((unsigned __int128)want * p->budget_us / p->limited_us);
+        return want;
+}
+
+static uint64_t rt_target_us(const struct container *ct, const struct rt_plan *p)
+{
+        uint64_t sum = rt_share_us(ct, p);
+
+        for (size_t i = 0; i < ct->n_children; i++)
+                if (cpu_cgroup_live(ct->children[i]))
+                        sum += rt_target_us(ct->children[i], p);
+        return sum;
+}
+
+/* Shrink pass (grow=false, children first) or grow pass (parents first)
+ * over our root and the live cpu cgroups below. A cgroup without runtime
+ * has none below; one whose target is 0 needs none below. */
+static int rt_pass(struct container *ct, const struct rt_plan *p, bool grow)
+{
+        uint64_t cur, period, target = rt_target_us(ct, p) * 1000;
+        const char *rel = ct_cg_rel(ct);
+        int r = cg_get_cpu_rt(rel, &cur, &period), k;
+
+        if (r < 0)
+                return r;
+        if (grow && target > cur && (r = cg_set_cpu_rt(rel, target, p->period_us * 1000)) < 0)
+                return r;
+        if (grow ? target == 0 : cur == 0)
+                return 0;
+        for (size_t i = 0; i < ct->n_children; i++)
+                if (cpu_cgroup_live(ct->children[i]) && (k = rt_pass(ct->children[i], p, grow)) < 0 && r >= 0)
+                        r = k;
+        if (!grow && target < cur && (k = cg_set_cpu_rt(rel, target, p->period_us * 1000)) < 0 && r >= 0)
+                r = k;
+        return r;
+}
+
+void ct_rt_sync(void)
+{
+        struct rt_plan p = {};
+        uint64_t cur, period, budget;
+        int r;
+
+        if (!cg_has_feature(CG_FEAT_CPU_RT))
+                return;
+        r = cg_get_cpu_rt("", &cur, &period);
+        if (r < 0) {
+                log_warning_errno(r, "cannot read the rt runtime of the daemon's cgroup: %m");
+                return;
+        }
+        p.period_us = period / 1000;
+        rt_plan_count(ct_root, &p);
+        /* the common case, no rt anywhere: one read */
+        if (!p.limited_us && !p.n_free && !cur)
+                return;
+        r = cg_cpu_rt_budget(period, &budget);
+        if (r < 0) {
+                log_warning_errno(r, "cannot read the rt runtime budget: %m");
+                return;
+        }
+        p.budget_us = budget / 1000;
+        r = rt_pass(ct_root, &p, false);
+        if (r < 0)
+                log_warning_errno(r, "cannot release rt runtime: %m");
+        r = rt_pass(ct_root, &p, true);
+        if (r < 0)
+                log_warning_errno(r, "cannot grant rt runtime (%" PRIu64 "us of %" PRIu64 "us free): %m",
+                                  p.budget_us, p.period_us);
+}
+
+void ct_rt_release(struct container *ct)
+{
+        uint64_t cur, period;
+        int r;
+
+        if (!cpu_cgroup_live(ct) || !cg_has_feature(CG_FEAT_CPU_RT) || cg_get_cpu_rt(ct->name, &cur, &period) < 0 ||
+            !cur)
+                return;
+        for (size_t i = 0; i < ct->n_children; i++)
+                ct_rt_release(ct->children[i]);
+        r = cg_set_cpu_rt(ct->name, 0, period);
+        if (r < 0)
+                log_warning_errno(r, "%s: cannot release rt runtime: %m", ct->name);
+}
+
+int ct_change_cpu_policy(struct container *ct, enum res_cpu_policy p)
+{
+        enum res_cpu_policy old = ct->cpu_policy;
+        int r;
+
+        /* runtime before SCHED_RR; SCHED_RR gone before its runtime (the
+         * kernel keeps the runtime of a cgroup with rt tasks) */
+        ct->cpu_policy = p;
+        if (p == RES_CPU_POLICY_RT)
+                ct_rt_sync();
+        r = ct_apply_cpu_policy(ct, p);
+        if (r < 0) {
+                ct->cpu_policy = old;
+                (void) ct_apply_cpu_policy(ct, old);
+        }
+        if (old == RES_CPU_POLICY_RT || r < 0)
+                ct_rt_sync();
+        return r;
+}
+
 static int apply_cpu(struct container *ct, struct perror *e)
 {
         int r;
@@ -490,6 +668,17 @@ static int apply_pids(struct container *ct, struct perror *e)
         return r < 0 ? apply_failed(ct, "thread_limit", r, e) : 0;
 }
 
+static int apply_hugetlb(struct container *ct, struct perror *e)
+{
+        int r;
+
+        /* a respawn keeps the cgroup: write 0 too */
+        if (!has_own(ct, CG_HUGETLB) || !cg_has_feature(CG_FEAT_HUGETLB))
+                return 0;
+        r = cg_set_hugetlb_limit(ct->name, ct->hugetlb_limit);
+        return r < 0 ? apply_failed(ct, "hugetlb_limit", r, e) : 0;
+}
+
 static int apply_io(struct container *ct, struct perror *e)
 {
         int r;
@@ -512,7 +701,7 @@ static int apply_io(struct container *ct, struct perror *e)
 int ct_resources_apply(struct container *ct, struct perror *e)
 {
         static int (*const steps[])(struct container *, struct perror *) = {
-                apply_memory, apply_cpu, apply_cpuset, apply_pids, apply_io,
+                apply_memory, apply_cpu, apply_cpuset, apply_pids, apply_io, apply_hugetlb,
         };
 
         for (size_t i = 0; i < ELEMENTSOF(steps); i++) {
@@ -527,6 +716,7 @@ int ct_apply_cpu_policy(struct container *ct, enum res_cpu_policy p)
 {
         const struct res_cpu_policy_info *info = res_cpu_policy_info(p);
         _cleanup_free_ pid_t *pids = NULL;
+        int nice = res_cpu_nice(p, ct->cpu_weight);
         size_t n = 0;
         int r;
 
@@ -541,16 +731,18 @@ int ct_apply_cpu_policy(struct container *ct, enum res_cpu_policy p)
                 int k = sched_setscheduler(pids[i], info->sched_policy, &sp);
 
                 /* With RT group scheduling a cgroup without rt runtime
-                 * refuses SCHED_RR (EPERM): rt then means nice -20 only
-                 * (runtime allotment is not done yet). */
+                 * refuses SCHED_RR (EPERM): the budget is taken (see
+                 * ct_rt_sync), rt then means nice -20 only. */
                 if (k < 0 && errno == EPERM && info->sched_policy == SCHED_RR) {
-                        log_debug("%s: no rt runtime for SCHED_RR, using nice %d", ct->name, info->nice);
+                        if (i == 0)
+                                log_warning("%s: no rt runtime left for SCHED_RR, using nice %d", ct->name,
+                                            nice);
                         k = sched_setscheduler(pids[i], SCHED_OTHER, &none);
                 }
                 /* tasks may exit meanwhile: ESRCH is fine */
                 if (k < 0 && errno != ESRCH)
                         r = -errno;
-                if (setpriority(PRIO_PROCESS, pids[i], info->nice) < 0 && errno != ESRCH)
+                if (setpriority(PRIO_PROCESS, pids[i], nice) < 0 && errno != ESRCH)
                         r = -errno;
         }
         return r;
@@ -599,9 +791,14 @@ void ct_resources_started(struct container *ct)
 {
         int r;
 
+        /* a hollow meta container; its parents are not hollow now */
+        ct_pressurize(ct);
         if (ct->is_meta)
                 return;
-        if (ct->cpu_policy != RES_CPU_POLICY_NORMAL && (r = ct_apply_cpu_policy(ct, ct->cpu_policy)) < 0)
+        if (ct->cpu_policy == RES_CPU_POLICY_RT)
+                ct_rt_sync();
+        if ((ct->cpu_policy != RES_CPU_POLICY_NORMAL || res_cpu_nice(ct->cpu_policy, ct->cpu_weight)) &&
+            (r = ct_apply_cpu_policy(ct, ct->cpu_policy)) < 0)
                 log_warning_errno(r, "%s: cannot apply cpu_policy %s: %m", ct->name,
                                   res_cpu_policy_to_string(ct->cpu_policy));
         if (ct->io_policy != RES_IO_POLICY_NONE && (r = ct_apply_ioprio(ct, ct->io_policy)) < 0)
@@ -613,15 +810,57 @@ void ct_resources_started(struct container *ct)
 
 #define PRESSURIZE_SOFT_LIMIT (UINT64_C(1) << 20)
 
-void ct_pressurize(struct container *ct)
+/* A child whose cgroups are gone is stopping or stopped. */
+static bool has_live_child(const struct container *ct)
 {
+        for (size_t i = 0; i < ct->n_children; i++)
+                if (ct_is_active(ct->children[i]) && ct->children[i]->cg_started)
+                        return true;
+        return false;
+}
+
+/* The manual: a tiny soft limit for dead and hollow meta containers (no
+ * live child), none otherwise. */
+static void pressure_update(struct container *ct)
+{
+        bool meta = ct->state == CT_META || (ct->state == CT_STARTING && ct->is_meta);
+        bool on = ct->state == CT_DEAD || (meta && !has_live_child(ct));
         int r;
 
         if (!ct->pressurize_on_death || !has_own(ct, CG_MEMORY) || !cg_has_feature(CG_FEAT_MEMORY_SOFT_LIMIT))
                 return;
-        r = cg_set_memory_soft_limit(ct->name, PRESSURIZE_SOFT_LIMIT);
+        r = cg_set_memory_soft_limit(ct->name, on ? PRESSURIZE_SOFT_LIMIT : 0);
         if (r < 0)
                 log_warning_errno(r, "%s: cannot apply pressurize_on_death: %m", ct->name);
+}
+
+static void pressure_ancestors(struct container *ct)
+{
+        for (; ct && !ct_is_root(ct); ct = ct->parent)
+                pressure_update(ct);
+}
+
+static void pressure_subtree(struct container *ct)
+{
+        pressure_update(ct);
+        for (size_t i = 0; i < ct->n_children; i++)
+                pressure_subtree(ct->children[i]);
+}
+
+void ct_pressurize(struct container *ct)
+{
+        /* the subtree: its descendants died with it */
+        pressure_subtree(ct);
+        pressure_ancestors(ct->parent);
+}
+
+void ct_resources_released(struct container *ct, unsigned mask)
+{
+        /* its rt runtime goes back to the others: the parents shrink */
+        if (mask & BIT(CG_CPU))
+                ct_rt_sync();
+        /* a meta parent may be hollow now */
+        pressure_ancestors(ct->parent);
 }
 
 void ct_resources_free(struct container *ct)

@@ -185,6 +185,7 @@ void ct_cgroups_remove(struct container *ct)
         ct_oom_watch_stop(ct);
         ct_systemd_cgroup_remove(ct);
         mask = ct_cg_mask(ct);
+        ct_rt_release(ct);
         for (int c = 0; c < CG_CONTROLLER_MAX; c++) {
                 int r;
 
@@ -202,6 +203,8 @@ void ct_cgroups_remove(struct container *ct)
                 if (ct_cpuset_distribute(ct, &pe) < 0)
                         log_warning("%s: cannot give back the cpus: %s", ct->name, pe.msg);
         }
+        /* rt runtime and memory pressure of the others follow */
+        ct_resources_released(ct, mask);
 }
 
 /* The main process joins the container's cgroup in every controller, or

@@ -486,6 +486,8 @@ void ct_died(struct container *ct, int status)
         }
         ct_set_state(ct, CT_DEAD);
         ct_pressurize(ct);
+        /* the subtree's rt runtime goes back to the others */
+        ct_rt_sync();
         ct_schedule_aging(ct);
 }
 

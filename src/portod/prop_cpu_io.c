@@ -49,6 +49,8 @@ static int write_cpu_limit(struct prop_ctx *x, uint64_t power, uint64_t period)
                 (void) ct_apply_cpu_limit_tree(ct);
                 return prop_cg_refused(x, "cpu_limit", CG_FEAT_CPU_LIMIT, r);
         }
+        /* the rt runtime of limited rt containers follows their limit */
+        ct_rt_sync();
         return 1;
 }
 
@@ -127,7 +129,7 @@ static int get_cpu_weight(struct prop_ctx *x, struct strbuf *out)
 
 static int set_cpu_weight(struct prop_ctx *x, const char *value)
 {
-        double v;
+        double v, old;
         int r = res_parse_weight(value, &v);
 
         if (r < 0)
@@ -135,7 +137,16 @@ static int set_cpu_weight(struct prop_ctx *x, const char *value)
         r = write_cpu_shares(x, "cpu_weight", x->ct->cpu_policy, v, x->ct->cpu_guarantee);
         if (r < 0)
                 return r;
+        old = x->ct->cpu_weight;
         x->ct->cpu_weight = v;
+        /* the weight also sets the nice of the tasks */
+        if (r > 0 && (x->ct->state == CT_RUNNING || x->ct->state == CT_PAUSED) &&
+            (r = ct_apply_cpu_policy(x->ct, x->ct->cpu_policy)) < 0) {
+                x->ct->cpu_weight = old;
+                (void) write_cpu_shares(x, "cpu_weight", x->ct->cpu_policy, old, x->ct->cpu_guarantee);
+                (void) ct_apply_cpu_policy(x->ct, x->ct->cpu_policy);
+                return perror_set_errno(x->e, EERROR_UNKNOWN, r, "cpu_weight: cannot apply the nice to the tasks");
+        }
         return 0;
 }
 
@@ -157,7 +168,7 @@ static int set_cpu_policy(struct prop_ctx *x, const char *value)
                 return pv_invalid(x->e, "cpu_policy", value, "is not one of normal, high, rt, batch, idle, iso");
         r = write_cpu_shares(x, "cpu_policy", p, x->ct->cpu_weight, x->ct->cpu_guarantee);
         if (r > 0 && (x->ct->state == CT_RUNNING || x->ct->state == CT_PAUSED) &&
-            (r = ct_apply_cpu_policy(x->ct, p)) < 0)
+            (r = ct_change_cpu_policy(x->ct, p)) < 0)
                 return perror_set_errno(x->e, EERROR_UNKNOWN, r, "cpu_policy: cannot apply %s to the tasks", value);
         if (r < 0)
                 return r;
@@ -411,7 +422,7 @@ static int set_io_limits(struct prop_ctx *x, const char *value, bool ops)
                 if (l.v[i].type == RES_IO_TARGET_FS) {
                         if (!cg_has_feature(CG_FEAT_IO_FS_LIMIT))
                                 return prop_not_supported(x, name, CG_FEAT_IO_FS_LIMIT);
-                } else if (ct_io_key_disk(&l.v[i], &dev) < 0)
+                } else if (ct_io_key_disk(x->ct, &l.v[i], &dev) < 0)
                         return perror_set(x->e, EERROR_INVALID_VALUE, -ENODEV,
                                           "%s: \"%s\" is not a disk nor a path on one", name, l.v[i].target);
         }
@@ -448,44 +459,68 @@ static int io_index_disk(struct prop_ctx *x, const char *name, dev_t *ret)
                 return r;
         if (r >= 0 && key.type == RES_IO_TARGET_FS)
                 r = prop_not_supported(x, name, CG_FEAT_IO_FS_LIMIT);
-        else if (r < 0 || key.dir != RES_IO_RW || ct_io_key_disk(&key, ret) < 0)
+        else if (r < 0 || key.dir != RES_IO_RW || ct_io_key_disk(x->ct, &key, ret) < 0)
                 r = perror_set(x->e, EERROR_INVALID_VALUE, -ENODEV, "%s[%s]: not a disk nor a path on one",
                                name, x->index);
         res_io_limit_done(&key);
         return r;
 }
 
-static int get_io_stat(struct prop_ctx *x, struct strbuf *out, const char *name, enum io_field f)
+/* Per-disk values (cg_io_time's shape serves every io statistic): all of
+ * them and "hw", their total; or the one of the index (disk, path, hw). */
+static int format_io_values(struct prop_ctx *x, struct strbuf *out, dev_t dev, const struct cg_io_time *v,
+                            size_t n)
 {
-        _cleanup_free_ struct cg_io_stat *st = NULL;
-        size_t n = 0;
-        uint64_t total = 0;
-        dev_t dev = 0;
         bool want_hw = x->index && streq(x->index, "hw");
+        uint64_t total = 0;
         int r;
 
-        if (x->index && !want_hw && (r = io_index_disk(x, name, &dev)) < 0)
-                return r;
-        r = cg_io_stat(prop_rel_for(x, CG_BLKIO), &st, &n);
-        if (r < 0)
-                return prop_cg_refused(x, name, CG_FEAT_IO_STAT, r);
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *disk = NULL;
-                total += io_value(&st[i], f);
+                total += v[i].ns;
                 if (x->index) {
-                        if (!want_hw && st[i].dev == dev)
-                                return pv_format_u64(out, io_value(&st[i], f));
+                        if (!want_hw && v[i].dev == dev)
+                                return pv_format_u64(out, v[i].ns);
                         continue;
                 }
-                if (cg_io_disk_name(st[i].dev, &disk) < 0)
+                if (cg_io_disk_name(v[i].dev, &disk) < 0)
                         continue;
-                r = strbuf_printf(out, "%s: %" PRIu64 "; ", disk, io_value(&st[i], f));
+                r = strbuf_printf(out, "%s: %" PRIu64 "; ", disk, v[i].ns);
                 if (r < 0)
                         return r;
         }
         if (x->index)
                 return pv_format_u64(out, want_hw ? total : 0);
         return strbuf_printf(out, "hw: %" PRIu64, total);
+}
+
+/* The disk of the index, unless there is none or it is "hw". */
+static int io_index(struct prop_ctx *x, const char *name, dev_t *ret)
+{
+        *ret = 0;
+        if (!x->index || streq(x->index, "hw"))
+                return 0;
+        return io_index_disk(x, name, ret);
+}
+
+static int get_io_stat(struct prop_ctx *x, struct strbuf *out, const char *name, enum io_field f)
+{
+        _cleanup_free_ struct cg_io_stat *st = NULL;
+        _cleanup_free_ struct cg_io_time *v = NULL;
+        size_t n = 0;
+        dev_t dev;
+        int r = io_index(x, name, &dev);
+
+        if (r < 0)
+                return r;
+        r = cg_io_stat(prop_rel_for(x, CG_BLKIO), &st, &n);
+        if (r < 0)
+                return prop_cg_refused(x, name, CG_FEAT_IO_STAT, r);
+        if (n && !(v = calloc(n, sizeof(*v))))
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                v[i] = (struct cg_io_time) { .dev = st[i].dev, .ns = io_value(&st[i], f) };
+        return format_io_values(x, out, dev, v, n);
 }
 
 static int get_io_read(struct prop_ctx *x, struct strbuf *out) { return get_io_stat(x, out, "io_read", IO_READ); }
@@ -561,19 +596,15 @@ static int get_io_time(struct prop_ctx *x, struct strbuf *out)
 {
         _cleanup_free_ struct cg_io_time *t = NULL;
         size_t n = 0;
-        uint64_t total = 0;
-        int r = cg_io_time(prop_rel_for(x, CG_BLKIO), &t, &n);
+        dev_t dev;
+        int r = io_index(x, "io_time", &dev);
 
         if (r < 0)
+                return r;
+        r = cg_io_time(prop_rel_for(x, CG_BLKIO), &t, &n);
+        if (r < 0)
                 return prop_cg_refused(x, "io_time", CG_FEAT_IO_TIME, r);
-        for (size_t i = 0; i < n; i++) {
-                _cleanup_free_ char *disk = NULL;
-                total += t[i].ns;
-                if (cg_io_disk_name(t[i].dev, &disk) >= 0 &&
-                    (r = strbuf_printf(out, "%s: %" PRIu64 "; ", disk, t[i].ns)) < 0)
-                        return r;
-        }
-        return strbuf_printf(out, "hw: %" PRIu64, total);
+        return format_io_values(x, out, dev, t, n);
 }
 
 #define RT (PROP_RO | PROP_RUNTIME)
@@ -590,15 +621,15 @@ struct prop prop_cpu_io_table[] = {
           get_cpu_guarantee, set_cpu_guarantee, 0 },
         { "cpu_period", "cpu limit accounting period: 1ms..1s, default 100ms [nanoseconds]", CFG,
           get_cpu_period, set_cpu_period, 0 },
-        { "cpu_weight", "cpu weight 0.01..100, default 1: multiplies cpu shares", CFG,
+        { "cpu_weight", "cpu weight 0.01..100, default 1: multiplies cpu shares; +10% is -1 nice", CFG,
           get_cpu_weight, set_cpu_weight, 0 },
-        { "cpu_policy", "cpu scheduler policy: normal|high|rt|batch|idle|iso", CFG, get_cpu_policy, set_cpu_policy, 0 },
+        { "cpu_policy", "cpu scheduler policy: normal|high|rt|batch|idle|iso (rt: SCHED_RR prio 10, nice -20, with a share of the rt runtime where the kernel has RT group scheduling)", CFG, get_cpu_policy, set_cpu_policy, 0 },
         { "cpu_set", "cpu affinity: [N|N-M,]... | node N | reserve N (N own cpus and the rest) | threads N (only "
           "N own cpus) | cores N (N own cores, a thread of each); reserved cpus leave the siblings' sets; empty = "
           "the parent's unreserved cpus",
           CFG, get_cpu_set, set_cpu_set, 0 },
         { "cpu_set_affinity", "resulting cpu affinity: [N,N-M,]...", RT, get_cpu_set_affinity, NULL, 0 },
-        { "io_limit", "io bandwidth limit: <disk>|<path>|fs [r|w]: <bytes/s>;...; io_limit[<key>] one key (0 = none)",
+        { "io_limit", "io bandwidth limit: <disk>|<path>|fs [r|w]: <bytes/s>;...; a path is a host path, ./path one in the container root; io_limit[<key>] one key (0 = none)",
           CFG | PROP_INDEXED, get_io_limit, set_io_limit, 0 },
         { "io_ops_limit", "io operations limit: <disk>|<path>|fs [r|w]: <iops>;...; io_ops_limit[<key>] one key",
           CFG | PROP_INDEXED, get_io_ops_limit, set_io_ops_limit, 0 },
@@ -612,7 +643,8 @@ struct prop prop_cpu_io_table[] = {
           get_io_policy, set_io_policy, 0 },
         { "io_weight", "io weight 0.01..100, default 1: multiplies the blkio weight", CFG,
           get_io_weight, set_io_weight, 0 },
-        { "io_time", "total io time: <disk>: <nanoseconds>;...", RT, get_io_time, NULL, 0 },
+        { "io_time", "total io time: <disk>: <nanoseconds>;... hw: total; io_time[disk|path|hw]",
+          RT | PROP_INDEXED, get_io_time, NULL, 0 },
         { "cpu_guarantee_total", "max(cpu_guarantee, sum of running children's); the root: the total",
           PROP_RO, get_cpu_guarantee_total, NULL, 0 },
         { "cpu_limit_total", "cpu commitment: running children's limits plus its own while running",

@@ -567,11 +567,11 @@ static int set_pressurize_on_death(struct prop_ctx *x, const char *value)
         if (v && !cg_has_feature(CG_FEAT_MEMORY_SOFT_LIMIT))
                 return prop_not_supported(x, "pressurize_on_death", CG_FEAT_MEMORY_SOFT_LIMIT);
         x->ct->pressurize_on_death = v;
-        if (x->ct->state == CT_DEAD && prop_cgroups_exist(x->ct)) {
+        if (prop_cgroups_exist(x->ct) && (ct_cg_mask(x->ct) & (1u << CG_MEMORY))) {
                 if (v)
                         ct_pressurize(x->ct);
-                else if (ct_cg_mask(x->ct) & (1u << CG_MEMORY))
-                        cg_set_memory_soft_limit(x->ct->name, 0);
+                else
+                        (void) cg_set_memory_soft_limit(x->ct->name, 0);
         }
         return 0;
 }
@@ -651,44 +651,34 @@ static int get_virtual_memory(struct prop_ctx *x, struct strbuf *out)
         return r;
 }
 
-/* ---- hugetlb_limit: in the kernel knob only (the controller is optional) ---- */
+/* ---- hugetlb_limit: kept and applied at start like the other limits ---- */
 
 static int get_hugetlb_limit(struct prop_ctx *x, struct strbuf *out)
 {
-        uint64_t v = 0;
-        int r;
-
         /* the manual: the root shows the hugetlb total size */
         if (ct_is_root(x->ct))
                 return pv_format_u64(out, host_hugetlb_total());
         if (!cg_has_feature(CG_FEAT_HUGETLB))
                 return prop_not_supported(x, "hugetlb_limit", CG_FEAT_HUGETLB);
-        if (ct_is_root(x->ct) || prop_cgroups_exist(x->ct)) {
-                r = cg_get_hugetlb_limit(prop_rel_for(x, CG_HUGETLB), &v);
-                if (r < 0)
-                        return prop_cg_refused(x, "hugetlb_limit", CG_FEAT_HUGETLB, r);
-        }
-        return pv_format_u64(out, v);
+        return pv_format_u64(out, x->ct->hugetlb_limit);
 }
 
 static int set_hugetlb_limit(struct prop_ctx *x, const char *value)
 {
-        uint64_t v;
+        uint64_t v = 0;
         int r;
 
         if (!cg_has_feature(CG_FEAT_HUGETLB))
                 return prop_not_supported(x, "hugetlb_limit", CG_FEAT_HUGETLB);
-        r = pv_parse_size("hugetlb_limit", value, UINT64_MAX, &v, x->e);
-        if (r < 0)
+        if (!isempty(value) && (r = pv_parse_size("hugetlb_limit", value, UINT64_MAX, &v, x->e)) < 0)
                 return r;
         r = prop_live(x, "hugetlb_limit", CG_HUGETLB);
-        if (r == 0)
-                return perror_set(x->e, EERROR_INVALID_STATE, -EBUSY, "hugetlb_limit: can be set only while the "
-                                  "container runs");
+        if (r > 0 && (r = cg_set_hugetlb_limit(x->ct->name, v)) < 0)
+                return prop_cg_refused(x, "hugetlb_limit", CG_FEAT_HUGETLB, r);
         if (r < 0)
                 return r;
-        r = cg_set_hugetlb_limit(x->ct->name, v);
-        return r < 0 ? prop_cg_refused(x, "hugetlb_limit", CG_FEAT_HUGETLB, r) : 0;
+        x->ct->hugetlb_limit = v;
+        return v ? 0 : 1;
 }
 
 #define RT (PROP_RO | PROP_RUNTIME)
@@ -730,7 +720,7 @@ struct prop prop_resources_table[] = {
         { "hugetlb_usage", "hugetlb memory usage in bytes", RT, get_hugetlb_usage, NULL, 0 },
         { "oom_is_fatal", "kill the whole container on an OOM kill in it, default true", CFG,
           get_oom_is_fatal, set_oom_is_fatal, 0 },
-        { "pressurize_on_death", "tiny soft memory limit while dead, default false", CFG,
+        { "pressurize_on_death", "tiny soft memory limit while dead or a meta container without running children, default false", CFG,
           get_pressurize_on_death, set_pressurize_on_death, 0 },
         { "memory_guarantee_total", "max(memory_guarantee, sum of memory_guarantee_total of the children that are "
           "not stopped)", PROP_RO, get_memory_guarantee_total, NULL, 0 },
@@ -739,8 +729,8 @@ struct prop prop_resources_table[] = {
         { "virtual_memory", "sum over the container's own processes: <type>: <bytes>;... (count, size, "
           "max_size, used, max_used, anon, file, shmem, huge, swap, locked, data, stack, code, table)",
           RT | PROP_INDEXED, get_virtual_memory, NULL, 0 },
-        { "hugetlb_limit", "hugetlb (2MB pages) limit in bytes; set while running; the root shows the hugetlb "
-          "total size", PROP_DYNAMIC,
+        { "hugetlb_limit", "hugetlb (2MB pages) limit in bytes, 0 = unlimited; the root shows the hugetlb "
+          "total size", CFG,
           get_hugetlb_limit, set_hugetlb_limit, 0 },
         { "process_count", "current process count", RT, get_process_count, NULL, 0 },
         { "thread_count", "current thread count", RT, get_thread_count, NULL, 0 },

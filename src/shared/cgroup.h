@@ -215,6 +215,12 @@ int cg_get_cpu_limit(const char *rel, uint64_t *ret_power, uint64_t *ret_period_
  * children must fit in the parent's (-EINVAL/-EBUSY otherwise). */
 int cg_set_cpu_rt(const char *rel, uint64_t runtime_ns, uint64_t period_ns);
 int cg_get_cpu_rt(const char *rel, uint64_t *ret_runtime_ns, uint64_t *ret_period_ns);
+/* The RT runtime per period_ns our root ("") may hold: what the parent of
+ * our root has (read-only: it is not ours) minus what its other children
+ * hold (other daemons), in the kernel's ratio arithmetic, so a runtime up
+ * to this value written to "" fits. Our root's own runtime counts as
+ * free. -EOPNOTSUPP without RT group scheduling. */
+int cg_cpu_rt_budget(uint64_t period_ns, uint64_t *ret_runtime_ns);
 /* cpu_usage_system and the user part (v1 cpuacct.usage_user/_sys, or
  * cpuacct.stat ticks on old kernels; v2 cpu.stat). */
 int cg_cpu_usage_split(const char *rel, uint64_t *ret_user_ns, uint64_t *ret_system_ns);
@@ -306,6 +312,9 @@ int cg_io_disk_by_name(const char *name, dev_t *ret);
  * -ENODEV for filesystems without a block device (tmpfs, overlay on
  * tmpfs, nfs). */
 int cg_io_disk_of_path(const char *path, dev_t *ret);
+/* The same for an open file (O_PATH is enough): paths resolved elsewhere,
+ * e.g. in a container's root. */
+int cg_io_disk_of_fd(int fd, dev_t *ret);
 /* "vda" for 254:0; malloc'ed. */
 int cg_io_disk_name(dev_t dev, char **ret);
 

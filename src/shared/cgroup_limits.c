@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <dirent.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -827,6 +828,71 @@ int cg_get_cpu_rt(const char *rel, uint64_t *ret_runtime_ns, uint64_t *ret_perio
         return 0;
 }
 
+/* The kernel's to_ratio(): runtime per period in 1/2^20 units. The
+ * microsecond values give the same ratio as its nanoseconds. */
+#define RT_BW_SHIFT 20
+static uint64_t rt_ratio(const char *runtime, uint64_t period_us)
+{
+        uint64_t runtime_us;
+
+        if (streq(runtime, "-1"))
+                return UINT64_C(1) << RT_BW_SHIFT;
+        if (period_us == 0 || parse_u64(runtime, &runtime_us) < 0)
+                return 0;
+        return (uint64_t) (((unsigned __int128) runtime_us << RT_BW_SHIFT) / period_us);
+}
+
+/* Ratio of the cgroup directory dir (0 if unreadable). */
+static uint64_t rt_ratio_of_dir(int dirfd, const char *dir)
+{
+        _cleanup_free_ char *rt = NULL, *per = NULL;
+        uint64_t period_us;
+        char p[PATH_MAX];
+
+        snprintf(p, sizeof(p), "%s/cpu.rt_runtime_us", dir);
+        if (read_file_at(dirfd, p, 64, &rt, NULL) < 0)
+                return 0;
+        snprintf(p, sizeof(p), "%s/cpu.rt_period_us", dir);
+        if (read_file_at(dirfd, p, 64, &per, NULL) < 0 || parse_u64(strstrip(per), &period_us) < 0)
+                return 0;
+        return rt_ratio(strstrip(rt), period_us);
+}
+
+int cg_cpu_rt_budget(uint64_t period_ns, uint64_t *ret_runtime_ns)
+{
+        _cleanup_free_ char *root = NULL;
+        uint64_t total, used = 0;
+        struct dirent *de;
+        char *slash;
+        DIR *d;
+        int r;
+
+        if (!cg_has_feature(CG_FEAT_CPU_RT))
+                return -EOPNOTSUPP;
+        if (period_ns < NSEC_PER_USEC)
+                return -ERANGE;
+        r = cg_path(CG_CPU, "", &root);
+        if (r < 0)
+                return r;
+        slash = strrchr(root, '/');
+        if (!slash || slash == root)
+                return -EINVAL;
+        *slash = 0;     /* root is now the parent, slash + 1 our name */
+        total = rt_ratio_of_dir(AT_FDCWD, root);
+        d = opendir(root);
+        if (!d)
+                return -errno;
+        /* the siblings of our root: other daemons, other users */
+        while ((de = readdir(d)))
+                if (de->d_type == DT_DIR && de->d_name[0] != '.' && !streq(de->d_name, slash + 1))
+                        used += rt_ratio_of_dir(dirfd(d), de->d_name);
+        closedir(d);
+        total = total > used ? total - used : 0;
+        *ret_runtime_ns = (uint64_t) (((unsigned __int128) total * (period_ns / NSEC_PER_USEC)) >> RT_BW_SHIFT) *
+                          NSEC_PER_USEC;
+        return 0;
+}
+
 static int usage_split_v1_ticks(const char *rel, uint64_t *ret_user, uint64_t *ret_system)
 {
         _cleanup_free_ char *s = NULL;
@@ -1244,6 +1310,17 @@ int cg_io_disk_of_path(const char *path, dev_t *ret)
         if (stat(path, &st) < 0)
                 return -errno;
         /* Major 0: an anonymous device (tmpfs, overlayfs, btrfs subvolume). */
+        if (major(st.st_dev) == 0)
+                return -ENODEV;
+        return whole_disk(st.st_dev, ret);
+}
+
+int cg_io_disk_of_fd(int fd, dev_t *ret)
+{
+        struct stat st;
+
+        if (fstat(fd, &st) < 0)
+                return -errno;
         if (major(st.st_dev) == 0)
                 return -ENODEV;
         return whole_disk(st.st_dev, ret);

@@ -332,6 +332,8 @@ BAD_VALUES = [
     ("pressurize_on_death", "false", ["maybe", "2"]),
     ("io_limit", None, ["nosuchdisk: 1M", "/: -1", "/: 1Q", "/ q: 1M", "/nonexistent: 1M", "/: " + BIG]),
     ("io_ops_limit", None, ["nosuchdisk: 100", "/: -1", "/: x", "/ q: 1"]),
+    ("io_weight", None, ["0", "-1", "101", "x", BIG]),
+    ("cpu_set", None, ["node", "reserve x", "cores 1.5", "0-1-2"]),
 ]
 
 
@@ -600,3 +602,51 @@ def test_io_limit_throttles_dd_on_a_loop_device(portod, loop_fs):
     # unlimited, the same write is much faster
     run_dead(c, "hloop2", timeout=40, command=dd)
     assert int(c.GetProperty("hloop2", "stdout")) < ms
+
+
+def test_io_dot_path_resolves_in_the_container_root(portod, loop_fs):
+    """The manual: "." and "./x" keys are paths in the container's root,
+    absolute ones are host paths."""
+    from .test_resources import root_disk
+    mnt, disk = loop_fs
+    host_disk, host_devno = root_disk()
+    os.makedirs(os.path.join(mnt, "sub"))
+    st = os.stat(mnt)
+    devno = "%d:%d" % (os.major(st.st_dev), os.minor(st.st_dev))
+    c = portod.conn()
+    make(c, "hdot", root=mnt)
+    c.Start("hdot")    # meta: no command, its root is the loop filesystem
+    c.SetProperty("hdot", "io_limit", ". w: 1M")
+    assert knob(c, "hdot", "blkio", "blkio.throttle.write_bps_device") == "%s %d" % (devno, M)
+    c.SetProperty("hdot", "io_ops_limit", "./sub r: 10")
+    assert knob(c, "hdot", "blkio", "blkio.throttle.read_iops_device") == "%s 10" % devno
+    assert int(c.GetProperty("hdot", "io_write[.]")) >= 0
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("hdot", "io_limit", "./nosuch w: 1M")
+    # an absolute path stays a host path; without a root "." is the host's
+    c.SetProperty("hdot", "io_limit", "/ w: 2M")
+    assert knob(c, "hdot", "blkio", "blkio.throttle.write_bps_device") == "%s %d" % (host_devno, 2 * M)
+    start(c, "hdot2", command=SLEEP, io_limit=". r: 3M")
+    assert knob(c, "hdot2", "blkio", "blkio.throttle.read_bps_device") == "%s %d" % (host_devno, 3 * M)
+
+
+@pytest.mark.skipif(not os.path.exists("/bin/busybox"), reason="busybox-static is not installed")
+def test_io_dot_path_of_a_running_container_sees_its_binds(portod, loop_fs, tmp_path):
+    """While it runs, "./x" is resolved in the container's own view: a
+    bind of the loop filesystem inside it counts (the host path under
+    its root is an empty directory on another disk)."""
+    from .test_isolation_fs import make_rootfs
+    mnt, disk = loop_fs
+    st = os.stat(mnt)
+    devno = "%d:%d" % (os.major(st.st_dev), os.minor(st.st_dev))
+    import shutil
+    root = make_rootfs(str(tmp_path))
+    c = portod.conn()
+    try:
+        start(c, "hdotb", command="/bin/sleep 1000", root=root, bind="%s /mnt" % mnt)
+        c.SetProperty("hdotb", "io_limit", "./mnt w: 1M")
+        assert knob(c, "hdotb", "blkio", "blkio.throttle.write_bps_device") == "%s %d" % (devno, M)
+        assert int(c.GetProperty("hdotb", "io_write[./mnt]")) >= 0
+    finally:
+        c.Destroy("hdotb")
+        shutil.rmtree(root, ignore_errors=True)

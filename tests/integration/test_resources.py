@@ -69,6 +69,23 @@ def test_first_level_default_memory_limit(portod):
     assert getp(c, "rs-mdef/ch", "memory_limit") == "0"
 
 
+@pytest.mark.parametrize("margin", [1 << 30, 64 << 30])
+def test_memory_limit_margin_from_config(private, margin):
+    """container.memory_limit_margin: the first-level default is
+    max(total - margin, total * 3/4), in the property and the kernel."""
+    from .test_engine_extra import connect
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    want = max(total - margin, total // 4 * 3)
+    d = private("container { memory_limit_margin: %d }" % margin)
+    c = connect(d)
+    try:
+        start(c, "mm", command=SLEEP)
+        assert abs(int(c.GetProperty("mm", "memory_limit")) - want) < 64 * M
+        assert abs(int(knob(c, "mm", "memory", "memory.limit_in_bytes")) - want) < 64 * M
+    finally:
+        c.disconnect()
+
+
 def test_oom_kill(portod):
     c = portod.conn()
     # 200M of distinct pages (bytearray touches them) under a 64M limit
@@ -112,6 +129,44 @@ def test_memory_statistics(portod):
     assert getp(c, "rs-mstat", "oom_kills") == "0"
     with pytest.raises(portod.exc.NotSupported):
         c.GetProperty("rs-mstat", "max_rss")
+
+
+def test_anon_usage_counts_shmem(portod):
+    """The manual: anon_usage counts pages without a disk behind them,
+    tmpfs/shmem included (a memfd is shmem: nothing left behind); cache_usage
+    does not."""
+    c = portod.conn()
+    start(c, "rs-shm", command="/usr/bin/python3 -c 'import os, time\n"
+          "fd = os.memfd_create(\"x\")\n"
+          "for _ in range(32): os.write(fd, bytes(1 << 20))\n"
+          "print(\"written\", flush=True)\n"
+          "time.sleep(100)'")
+    wait_for(lambda: "written" in c.GetProperty("rs-shm", "stdout"), timeout=10, msg="memfd written")
+    assert int(c.GetProperty("rs-shm", "anon_usage")) >= 32 * M
+    assert int(c.GetProperty("rs-shm", "cache_usage")) < 16 * M
+    assert int(c.GetProperty("rs-shm", "memory_usage")) >= 32 * M
+
+
+MAJOR_FAULTS = ("/usr/bin/python3 -c 'import mmap, os\n"
+                "fd = os.open(\"mf\", os.O_RDWR | os.O_CREAT | os.O_TRUNC)\n"
+                "os.write(fd, os.urandom(8 << 20)); os.fsync(fd)\n"
+                "os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)\n"
+                "m = mmap.mmap(fd, 8 << 20, prot=mmap.PROT_READ)\n"
+                "m.madvise(mmap.MADV_RANDOM)\n"
+                "sum(m[i] for i in range(0, 8 << 20, 4096))\n"
+                "os.unlink(\"mf\")'")
+
+
+def test_major_faults_from_disk(portod):
+    """Pages read from disk on a fault (the file dropped from the cache
+    first, no readahead) count as major faults; cached ones do not."""
+    c = portod.conn()
+    run_dead(c, "rs-majf", timeout=30, command=MAJOR_FAULTS)
+    assert getp(c, "rs-majf", "exit_code") == "0", c.GetProperty("rs-majf", "stderr")
+    assert int(c.GetProperty("rs-majf", "major_faults")) >= 100
+    run_dead(c, "rs-majf2", timeout=30, command=MAJOR_FAULTS.replace("os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)",
+                                                                      "0"))
+    assert int(c.GetProperty("rs-majf2", "major_faults")) < 100
 
 
 def test_properties_listed_with_help(portod):
@@ -221,6 +276,8 @@ def test_cpu_knobs_applied(portod):
     assert knob(c, "rs-cknob", "cpu", "cpu.shares") == "2048"
     c.SetProperty("rs-cknob", "cpu_weight", "2")
     assert knob(c, "rs-cknob", "cpu", "cpu.shares") == "4096"
+    c.SetProperty("rs-cknob", "cpu_guarantee", "0.5c")        # live: 1024 * 1.5 * 2
+    assert knob(c, "rs-cknob", "cpu", "cpu.shares") == "3072"
     c.SetProperty("rs-cknob", "cpu_period", "100ms")
     assert knob(c, "rs-cknob", "cpu", "cpu.cfs_period_us") == "100000"
     assert knob(c, "rs-cknob", "cpu", "cpu.cfs_quota_us") == "100000"
@@ -241,12 +298,143 @@ def test_cpu_policy_applied(portod):
     c.SetProperty("rs-pol", "cpu_policy", "high")
     assert os.getpriority(os.PRIO_PROCESS, pid) == -10
     assert int(knob(c, "rs-pol", "cpu", "cpu.shares")) == 1024 * 16
-    # rt: SCHED_RR where the cgroup has rt runtime, else nice -20
+    # rt: SCHED_RR (the cgroup gets rt runtime where the kernel wants it)
+    rt_top(c, "rs-pol")
     c.SetProperty("rs-pol", "cpu_policy", "rt")
-    assert os.sched_getscheduler(pid) in (os.SCHED_RR, os.SCHED_OTHER)
-    if os.sched_getscheduler(pid) == os.SCHED_OTHER:
-        assert os.getpriority(os.PRIO_PROCESS, pid) == -20
+    assert_rr(c, "rs-pol")
     assert getp(c, "rs-pol", "cpu_policy") == "rt"
+
+
+def test_cpu_weight_sets_nice(portod):
+    """The manual: +10% cpu_weight is -1 nice (on top of the policy's)."""
+    c = portod.conn()
+    start(c, "rs-wn", command=SLEEP, cpu_weight="2")
+    pid = int(c.GetProperty("rs-wn", "root_pid"))
+    assert os.getpriority(os.PRIO_PROCESS, pid) == -7          # round(log 2 / log 1.1)
+    c.SetProperty("rs-wn", "cpu_weight", "0.5")
+    assert os.getpriority(os.PRIO_PROCESS, pid) == 7
+    c.SetProperty("rs-wn", "cpu_policy", "high")
+    assert os.getpriority(os.PRIO_PROCESS, pid) == -3
+    c.SetProperty("rs-wn", "cpu_weight", "1")
+    assert os.getpriority(os.PRIO_PROCESS, pid) == -10
+    c.SetProperty("rs-wn", "cpu_policy", "normal")
+    assert os.getpriority(os.PRIO_PROCESS, pid) == 0
+
+
+def rt_runtime(c, name):
+    return int(knob(c, name, "cpu", "cpu.rt_runtime_us"))
+
+
+def rt_top(c, name):
+    """Our root cpu cgroup if the kernel has RT group scheduling, else None;
+    skips when other daemons on the host hold the rt budget."""
+    top = os.path.dirname(cgroup_dir("cpu", c.GetProperty(name, "cgroups[cpu]")))
+    if not os.path.exists(os.path.join(top, "cpu.rt_runtime_us")):
+        return None
+    parent = os.path.dirname(top)
+    rt = lambda d: int(open(os.path.join(d, "cpu.rt_runtime_us")).read())  # noqa: E731
+    others = sum(rt(e.path) for e in os.scandir(parent) if e.is_dir() and e.path != top)
+    if rt(parent) - others < 100000:
+        pytest.skip("the host's rt runtime is held by other cgroups")
+    return top
+
+
+def assert_rr(c, name):
+    pid = int(c.GetProperty(name, "root_pid"))
+    assert os.sched_getscheduler(pid) == os.SCHED_RR, name
+    assert os.sched_getparam(pid).sched_priority == 10, name
+    assert os.getpriority(os.PRIO_PROCESS, pid) == -20, name
+
+
+def test_cpu_policy_rt_runtime(portod):
+    """cpu_policy=rt is real SCHED_RR: with RT group scheduling the cpu
+    cgroups from the daemon's root down get rt runtime (shared by the rt
+    containers, a limited one its cpu_limit's fraction), returned at stop."""
+    c = portod.conn()
+    make(c, "rs-rta", command=SLEEP, cpu_policy="rt")
+    top = rt_top(c, "rs-rta")
+    c.Start("rs-rta")
+    assert_rr(c, "rs-rta")
+    if not top:
+        return  # no RT group scheduling: plain SCHED_RR, checked above
+
+    def top_rt():
+        with open(os.path.join(top, "cpu.rt_runtime_us")) as f:
+            return int(f.read())
+
+    a = rt_runtime(c, "rs-rta")
+    assert a > 0 and top_rt() == a
+    # a sibling: both SCHED_RR, equal shares that fit in the top
+    start(c, "rs-rtb", command=SLEEP, cpu_policy="rt")
+    assert_rr(c, "rs-rtb")
+    assert_rr(c, "rs-rta")
+    a, b = rt_runtime(c, "rs-rta"), rt_runtime(c, "rs-rtb")
+    assert a > 0 and abs(a - b) <= 1 and top_rt() == a + b
+    # nested under a normal parent: the chain carries it; a cpu_limit'ed
+    # one gets that fraction of the host's cpus
+    make(c, "rs-rtp")
+    start(c, "rs-rtp/ch", command=SLEEP, cpu_policy="rt", cpu_limit="0.5c")
+    assert_rr(c, "rs-rtp/ch")
+    ch = rt_runtime(c, "rs-rtp/ch")
+    assert 0 < ch <= 500000 // ncpus()
+    assert rt_runtime(c, "rs-rtp") == ch
+    assert top_rt() == rt_runtime(c, "rs-rta") + rt_runtime(c, "rs-rtb") + ch
+    # stop returns it: the parents shrink, the others get more
+    c.Stop("rs-rtp")
+    c.Stop("rs-rta")
+    assert rt_runtime(c, "rs-rtb") >= b
+    assert top_rt() == rt_runtime(c, "rs-rtb")
+    assert_rr(c, "rs-rtb")
+    # live changes
+    c.SetProperty("rs-rtb", "cpu_policy", "normal")
+    pid = int(c.GetProperty("rs-rtb", "root_pid"))
+    assert os.sched_getscheduler(pid) == os.SCHED_OTHER
+    assert os.getpriority(os.PRIO_PROCESS, pid) == 0
+    assert rt_runtime(c, "rs-rtb") == 0 and top_rt() == 0
+    start(c, "rs-rtc", command=SLEEP)
+    c.SetProperty("rs-rtc", "cpu_policy", "rt")
+    assert_rr(c, "rs-rtc")
+    assert rt_runtime(c, "rs-rtc") > 0
+    c.SetProperty("rs-rtc", "cpu_limit", "0.5c")
+    assert 0 < rt_runtime(c, "rs-rtc") <= 500000 // ncpus()
+    c.SetProperty("rs-rtc", "cpu_limit", "0")
+    assert rt_runtime(c, "rs-rtc") > 500000 // ncpus()
+    # death releases it too
+    c.Kill("rs-rtc", 9)
+    wait_state(c, "rs-rtc", "dead")
+    assert top_rt() == 0
+    c.Stop("rs-rtc")
+    assert top_rt() == 0
+
+
+def test_cpu_policy_rt_after_worker_restart(private):
+    """A restored rt container keeps its runtime and counts when the new
+    worker shares the budget with the next one."""
+    from .test_engine_extra import connect, kill_worker
+    d = private()
+    c = connect(d)
+    make(c, "rta", command=SLEEP, cpu_policy="rt")
+    try:
+        top = rt_top(c, "rta")
+    finally:
+        c.disconnect()
+    if not top:
+        pytest.skip("no RT group scheduling")
+    c = connect(d)
+    c.Start("rta")
+    before = rt_runtime(c, "rta")
+    c.disconnect()
+    kill_worker(d)
+    c = connect(d)
+    try:
+        assert rt_runtime(c, "rta") == before
+        start(c, "rtb", command=SLEEP, cpu_policy="rt")
+        assert_rr(c, "rta")
+        assert_rr(c, "rtb")
+        a, b = rt_runtime(c, "rta"), rt_runtime(c, "rtb")
+        assert 0 < a < before and abs(a - b) <= 1
+    finally:
+        c.disconnect()
 
 
 def test_cpu_statistics(portod):
@@ -256,6 +444,11 @@ def test_cpu_statistics(portod):
     wait_for(lambda: int(c.GetProperty("rs-cstat", "cpu_usage")) > 10 ** 7, timeout=20, msg="cpu_usage")
     assert int(c.GetProperty("rs-cstat", "cpu_usage_system")) >= 0
     assert int(c.GetProperty("rs-cstat", "cpu_throttled")) == 0
+    # kernel work (copying 1G from /dev/zero) shows in cpu_usage_system,
+    # which is a part of cpu_usage
+    run_dead(c, "rs-csys", timeout=60, command=sh("head -c 1000000000 /dev/zero > /dev/null"))
+    system, total = int(c.GetProperty("rs-csys", "cpu_usage_system")), int(c.GetProperty("rs-csys", "cpu_usage"))
+    assert 10 ** 7 <= system <= total * 1.05 + 10 ** 7, (system, total)
     try:
         int(c.GetProperty("rs-cstat", "cpu_wait"))
     except portod.exc.NotSupported:
@@ -374,6 +567,20 @@ def test_thread_limit_live(portod):
     assert knob(c, "rs-tll", "pids", "pids.max") == "max"
 
 
+def test_process_and_thread_count_from_cgroups(portod):
+    c = portod.conn()
+    start(c, "rs-thr", command="/usr/bin/python3 -c 'import threading, time\n"
+          "[threading.Thread(target=time.sleep, args=(100,), daemon=True).start() for _ in range(4)]\n"
+          "time.sleep(100)'")
+    wait_for(lambda: int(c.GetProperty("rs-thr", "thread_count")) >= 5, timeout=10, msg="thread_count")
+    procs, threads = int(c.GetProperty("rs-thr", "process_count")), int(c.GetProperty("rs-thr", "thread_count"))
+    assert procs >= 1 and threads - procs >= 4, (procs, threads)
+    # a child's tasks count in the parent too
+    start(c, "rs-thr/ch", command=SLEEP)
+    wait_for(lambda: int(c.GetProperty("rs-thr", "process_count")) >= procs + 1, timeout=10,
+             msg="process_count with the child")
+
+
 # --- disk io -----------------------------------------------------------------
 
 def root_disk():
@@ -422,6 +629,10 @@ def test_io_limits_live(portod):
     c.SetProperty("rs-iol", "io_limit", "")
     assert knob(c, "rs-iol", "blkio", "blkio.throttle.write_bps_device") == ""
     assert getp(c, "rs-iol", "io_limit") == ""
+    # io_ops_limit r|w forms, live
+    c.SetProperty("rs-iol", "io_ops_limit", "%s w: 30; / r: 40" % disk)
+    assert knob(c, "rs-iol", "blkio", "blkio.throttle.write_iops_device") == "%s 30" % devno
+    assert knob(c, "rs-iol", "blkio", "blkio.throttle.read_iops_device") == "%s 40" % devno
 
 
 @pytest.mark.parametrize("prop", ["io_limit", "io_ops_limit"])
@@ -434,6 +645,27 @@ def test_io_limit_bad_values(portod, prop, bad):
     with pytest.raises(portod.exc.InvalidValue):
         c.SetProperty("rs-iobad", prop, bad.replace("DISK", disk))
     assert getp(c, "rs-iobad", prop) == "%s: 1000" % disk
+
+
+def test_io_time_forms(portod):
+    """io_time: per disk, hw, [path] like io_read; NotSupported (with the
+    reason) on kernels without a per-cgroup io time."""
+    disk, _ = root_disk()
+    c = portod.conn()
+    start(c, "rs-iot", command=SLEEP)
+    with pytest.raises(portod.exc.InvalidValue):
+        c.GetProperty("rs-iot", "io_time[nosuchdisk]")
+    try:
+        full = str(c.GetProperty("rs-iot", "io_time"))
+    except portod.exc.NotSupported as exc:
+        assert "io_service_time" in str(exc)
+        for index in ("hw", "/", disk):
+            with pytest.raises(portod.exc.NotSupported):
+                c.GetProperty("rs-iot", "io_time[%s]" % index)
+        return
+    assert "hw: " in full
+    int(c.GetProperty("rs-iot", "io_time[hw]"))
+    assert int(c.GetProperty("rs-iot", "io_time[/]")) == int(c.GetProperty("rs-iot", "io_time[%s]" % disk))
 
 
 def test_io_fs_not_supported(portod):
@@ -504,9 +736,19 @@ def test_io_policy_sets_ioprio(portod):
     c.SetProperty("rs-iop", "io_policy", "idle")
     assert ioprio_of(pid) >> 13 == 3
     assert getp(c, "rs-iop", "io_policy") == "idle"
+    # the manual's table, live: rt RT(4), high BE(0), normal BE(4), batch BE(7)
+    for policy, prio in (("rt", (1 << 13) | 4), ("high", (2 << 13) | 0), ("normal", (2 << 13) | 4),
+                         ("batch", (2 << 13) | 7)):
+        c.SetProperty("rs-iop", "io_policy", policy)
+        assert ioprio_of(pid) == prio, policy
+    # none: no ioprio of its own, the kernel derives it from the nice
+    # value (cpu_policy)
+    c.SetProperty("rs-iop", "io_policy", "none")
+    assert ioprio_of(pid) >> 13 in (0, 2)
+    assert ioprio_of(pid) != (2 << 13) | 7
     with pytest.raises(portod.exc.InvalidValue):
         c.SetProperty("rs-iop", "io_policy", "fastest")
-    assert getp(c, "rs-iop", "io_policy") == "idle"
+    assert getp(c, "rs-iop", "io_policy") == "none"
 
 
 def test_io_weight(portod):
@@ -549,6 +791,13 @@ def test_cpu_totals(portod):
     assert getp(c, "rs-tot", "cpu_guarantee_total") == "0.75c"
     assert getp(c, "rs-tot", "cpu_limit_total") == "0.75c"
     assert getp(c, "rs-tot/a", "cpu_limit_total") == "0.5c"
+    # the root: the host's totals, which these are part of
+    cores = lambda p: float(getp(c, "/", p).rstrip("c"))  # noqa: E731
+    g, lim = cores("cpu_guarantee_total"), cores("cpu_limit_total")
+    assert g >= 0.75 and lim >= 0.75
+    c.Stop("rs-tot")
+    assert cores("cpu_guarantee_total") == pytest.approx(g - 0.75)
+    assert cores("cpu_limit_total") == pytest.approx(lim - 0.75)
 
 
 def test_oom_kills_total(portod):
@@ -639,6 +888,29 @@ def test_pressurize_on_death(portod):
     assert int(knob(c, "rs-press", "memory", "memory.soft_limit_in_bytes")) == M
     c.SetProperty("rs-press", "pressurize_on_death", "false")
     assert int(knob(c, "rs-press", "memory", "memory.soft_limit_in_bytes")) > 1 << 40
+    # a hollow meta container (no running child) too
+    soft = lambda n: int(knob(c, n, "memory", "memory.soft_limit_in_bytes"))  # noqa: E731
+    make(c, "rs-pmeta", pressurize_on_death="true")
+    start(c, "rs-pmeta/a", command=SLEEP)
+    assert soft("rs-pmeta") > 1 << 40
+    c.Stop("rs-pmeta/a")
+    assert soft("rs-pmeta") == M
+    c.Start("rs-pmeta/a")
+    assert soft("rs-pmeta") > 1 << 40
+    c.Kill("rs-pmeta/a", 9)
+    wait_state(c, "rs-pmeta/a", "dead")
+    assert soft("rs-pmeta") == M
+    c.SetProperty("rs-pmeta", "pressurize_on_death", "false")
+    assert soft("rs-pmeta") > 1 << 40
+    c.SetProperty("rs-pmeta", "pressurize_on_death", "true")
+    assert soft("rs-pmeta") == M
+    # the children that die with a container get it too
+    make(c, "rs-pdie", command=SLEEP)
+    start(c, "rs-pdie/k", command=SLEEP, pressurize_on_death="true")
+    c.Kill("rs-pdie", 9)
+    wait_state(c, "rs-pdie", "dead")
+    assert getp(c, "rs-pdie/k", "state") == "dead"
+    assert soft("rs-pdie/k") == M
 
 
 def test_offstream_totals_not_supported(portod):
@@ -673,3 +945,17 @@ def test_hugetlb(portod):
             c.SetProperty("rs-huge", "hugetlb_limit", "4M")
         with pytest.raises(portod.exc.NotSupported):
             c.GetProperty("rs-huge", "hugetlb_limit")
+        make(c, "rs-huge2")
+        with pytest.raises(portod.exc.NotSupported):
+            c.SetProperty("rs-huge2", "hugetlb_limit", "4M")
+        return
+    # kept while stopped, applied at start, live while running
+    c.SetProperty("rs-huge", "hugetlb_limit", "4M")
+    assert getp(c, "rs-huge", "hugetlb_limit") == str(4 * M)
+    make(c, "rs-huge2", command=SLEEP, hugetlb_limit="8M")
+    assert getp(c, "rs-huge2", "hugetlb_limit") == str(8 * M)
+    c.Start("rs-huge2")
+    assert "hugetlb" in getp(c, "rs-huge2", "controllers")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("rs-huge2", "hugetlb_limit", "-1")
+    assert getp(c, "rs-huge2", "hugetlb_limit") == str(8 * M)

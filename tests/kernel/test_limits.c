@@ -80,9 +80,28 @@ static void kill_kids(void)
 }
 
 /* Kill whatever is in CT and remove it everywhere. */
+/* A sibling of our root in the cpu hierarchy: another daemon's root. */
+static void rt_sibling_path(char *buf, size_t size)
+{
+        char *root = NULL, *slash;
+
+        buf[0] = 0;
+        if (cg_path(CG_CPU, "", &root) < 0)
+                return;
+        slash = strrchr(root, '/');
+        if (slash)
+                snprintf(buf, size, "%.*s/%s-sib", (int) (slash - root), root, prefix);
+        free(root);
+}
+
 static int ct_teardown(void **state)
 {
+        char sib[4096];
+
         (void) state;
+        rt_sibling_path(sib, sizeof(sib));
+        if (sib[0])
+                (void) rmdir(sib);
         if (cg_exists(CG_FREEZER, CT))
                 (void) cg_kill_all(CT, SIGKILL);
         kill_kids();
@@ -559,7 +578,38 @@ static void test_cpu_limits(void **state)
 
         if (!cg_has_feature(CG_FEAT_CPU_RT)) {
                 assert_int_equal(cg_set_cpu_rt(CT, 1000000, NS_PER_SEC), -EOPNOTSUPP);
+                assert_int_equal(cg_cpu_rt_budget(NS_PER_SEC, &rt), -EOPNOTSUPP);
                 return;
+        }
+        /* The budget of our root fits, 1ms more does not (unless another
+         * process changed the host meanwhile); our own runtime is free. */
+        assert_int_equal(cg_cpu_rt_budget(NS_PER_SEC, &rt), 0);
+        if (rt >= 2000000) {
+                uint64_t again;
+
+                assert_int_equal(cg_set_cpu_rt("", rt, NS_PER_SEC), 0);
+                assert_int_equal(cg_cpu_rt_budget(NS_PER_SEC, &again), 0);
+                assert_true(again == rt);
+                assert_true(cg_set_cpu_rt("", rt + 1000000, NS_PER_SEC) < 0);
+                assert_int_equal(cg_set_cpu_rt("", 0, NS_PER_SEC), 0);
+        }
+        assert_int_equal(cg_cpu_rt_budget(0, &rtp), -ERANGE);
+        /* what a sibling of our root holds is not ours */
+        if (rt >= 200000000) {
+                char sib[4096], knob[4200];
+                uint64_t again;
+                FILE *f;
+
+                rt_sibling_path(sib, sizeof(sib));
+                assert_true(sib[0] && mkdir(sib, 0755) == 0);
+                snprintf(knob, sizeof(knob), "%s/cpu.rt_runtime_us", sib);
+                f = fopen(knob, "w");
+                assert_non_null(f);
+                assert_true(fprintf(f, "100000\n") > 0);
+                assert_int_equal(fclose(f), 0);
+                assert_int_equal(cg_cpu_rt_budget(NS_PER_SEC, &again), 0);
+                assert_true(again + 100000000 <= rt + 1000 && again + 100000000 + 1000 >= rt);
+                assert_int_equal(rmdir(sib), 0);
         }
         /* New v1 cgroups have no RT time; children share the parent's. */
         assert_int_equal(cg_get_cpu_rt(CT, &rt, &rtp), 0);
@@ -741,6 +791,17 @@ static void test_io(void **state)
         assert_int_equal(cg_io_disk_by_name("../vda", &dev2), -EINVAL);
         assert_int_equal(cg_io_disk_by_name("", &dev2), -EINVAL);
         assert_int_equal(cg_io_disk_of_path("/proc", &dev2), -ENODEV);
+        {
+                int fd = open(tmpdir, O_PATH | O_CLOEXEC);
+
+                assert_true(fd >= 0);
+                assert_int_equal(cg_io_disk_of_fd(fd, &dev2), 0);
+                assert_true(dev == dev2);
+                close(fd);
+                fd = open("/proc", O_PATH | O_CLOEXEC);
+                assert_int_equal(cg_io_disk_of_fd(fd, &dev2), -ENODEV);
+                close(fd);
+        }
 
         if (!cg_supported(CG_BLKIO)) {
                 assert_int_equal(cg_set_io_limit(CT, dev, false, CG_IO_READ, MB), -EOPNOTSUPP);

@@ -224,6 +224,25 @@ static void test_cpu_shares(void **state)
         assert_true(res_cpu_shares(RES_CPU_POLICY_HIGH, 100, 64 * NS) == 1024ULL * 65 * 100 * 16);
 }
 
+static void test_cpu_nice(void **state)
+{
+        (void) state;
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_NORMAL, 1), 0);
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_NORMAL, 1.1), -1);
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_NORMAL, 1.04), 0);
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_NORMAL, 1.06), -1);
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_NORMAL, 2), -7);      /* log 2 / log 1.1 = 7.27 */
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_NORMAL, 0.5), 7);
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_NORMAL, 100), -20);
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_NORMAL, 0.01), 19);
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_HIGH, 1), -10);
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_HIGH, 2), -17);
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_HIGH, 10), -20);     /* 24 steps, clamped */
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_RT, 0.5), -13);
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_BATCH, 1.5), -4);    /* 4.25 */
+        assert_int_equal(res_cpu_nice(RES_CPU_POLICY_NORMAL, 0), 0);
+}
+
 static void test_io_policy(void **state)
 {
         static const struct {
@@ -612,6 +631,7 @@ int main(void)
                 cmocka_unit_test(test_weight),
                 cmocka_unit_test(test_cpu_policy),
                 cmocka_unit_test(test_cpu_shares),
+                cmocka_unit_test(test_cpu_nice),
                 cmocka_unit_test(test_io_policy),
                 cmocka_unit_test(test_cpumask),
                 cmocka_unit_test(test_cpuset),
