@@ -7,21 +7,12 @@ import os
 import pytest
 
 from .test_engine_extra import private  # noqa: F401 - fixture
-from .util import make, proc_status, start
+from .util import getp, knob, make, proc_status, start
 
 SLEEP = "sleep 1000"
 M = 1 << 20
 
 
-def getp(conn, name, prop):
-    return str(conn.GetProperty(name, prop)).lower()
-
-
-def knob(conn, name, ctrl, filename):
-    from .util import cgroup_dir
-    d = cgroup_dir(ctrl, conn.GetProperty(name, "cgroups[%s]" % ctrl))
-    with open(os.path.join(d, filename)) as f:
-        return f.read().strip()
 
 
 

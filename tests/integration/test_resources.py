@@ -8,21 +8,12 @@ import time
 import pytest
 
 from .test_engine_extra import private  # noqa: F401 - fixture
-from .util import CAP_SYS_RESOURCE, have_cap, cgroup_dir, make, proc_status, run_dead, sh, start, wait_for, wait_state
+from .util import getp, knob, CAP_SYS_RESOURCE, have_cap, cgroup_dir, make, proc_status, run_dead, sh, start, wait_for, wait_state
 
 SLEEP = "sleep 1000"
 M = 1 << 20
 
 
-def getp(conn, name, prop):
-    """Property as text (the API converts some values to bool/int)."""
-    return str(conn.GetProperty(name, prop)).lower()
-
-
-def knob(conn, name, ctrl, filename):
-    d = cgroup_dir(ctrl, conn.GetProperty(name, "cgroups[%s]" % ctrl))
-    with open(os.path.join(d, filename)) as f:
-        return f.read().strip()
 
 
 # --- memory ------------------------------------------------------------------

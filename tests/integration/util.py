@@ -581,3 +581,15 @@ def have_cap(bit):
 
 
 CAP_SYS_RESOURCE = 24
+
+
+def getp(conn, name, prop):
+    """Property as text (the API converts some values to bool/int)."""
+    return str(conn.GetProperty(name, prop)).lower()
+
+
+def knob(conn, name, ctrl, filename):
+    """A file of the container's cgroup in controller ctrl."""
+    d = cgroup_dir(ctrl, conn.GetProperty(name, "cgroups[%s]" % ctrl))
+    with open(os.path.join(d, filename)) as f:
+        return f.read().strip()
