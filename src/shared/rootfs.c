@@ -534,6 +534,12 @@ static int sysfs_writable(int root_fd, const char *path, struct perror *e)
         int r;
 
         r = mnt_open_in_root(root_fd, path, O_PATH, &fd);
+        /* Not in this sysfs (a network device of another namespace, say):
+         * nothing to grant. */
+        if (r == -ENOENT) {
+                log_debug("rootfs: device_sysfs: no %s in the container's /sys", path);
+                return 0;
+        }
         if (r < 0)
                 return perror_set_errno(e, EERROR_INVALID_VALUE, r, "device_sysfs: cannot open %s", path);
         r = mnt_path_in_root(root_fd, fd, &real);

@@ -191,6 +191,32 @@ def test_nested_pid_namespace_in_os_container(portod, rootfs, no_leaks):
     assert "ro" in r.stdout.split(), (r.stdout, r.stderr)
 
 
+def test_nested_pid_namespace_survives_worker_restart(private):
+    """The nested child's main process is the master's like any other: a
+    new worker restores it and sees it die, during the outage or after."""
+    from .test_engine_extra import connect, kill_worker
+    d = private()
+    c = connect(d)
+    start(c, "np", command="/bin/sleep 1000")
+    start(c, "np/a", command="/bin/sleep 1000")
+    start(c, "np/b", command="/bin/sleep 1000")
+    a_cmd = ns_pids(int(c.GetProperty("np/a", "root_pid")))
+    b_cmd = ns_pids(int(c.GetProperty("np/b", "root_pid")))
+    assert len(a_cmd) == len(b_cmd) == 3
+    c.disconnect()
+    kill_worker(d, before_kill=lambda: os.kill(a_cmd[0], 9))
+    c = connect(d)
+    wait_for(lambda: c.GetProperty("np/a", "state") == "dead", 10, msg="a dead")
+    assert c.GetProperty("np/a", "exit_code") == "-9"
+    assert c.GetProperty("np/b", "state") == "running"
+    assert int(c.GetProperty("np/b", "root_pid")) == b_cmd[0]
+    os.kill(b_cmd[0], 9)
+    wait_for(lambda: c.GetProperty("np/b", "state") == "dead", 10, msg="b dead")
+    assert c.GetProperty("np/b", "exit_code") == "-9"
+    c.Destroy("np")
+    c.disconnect()
+
+
 # ---- 4. /sys/kernel/tracing in a root -------------------------------------------------------
 
 def kernel_has_tracefs():
@@ -230,7 +256,9 @@ def test_device_sysfs(private, rootfs, tmp_path):
     if n is None:
         pytest.skip("no loop device with a sysfs queue")
     q = "/sys/devices/virtual/block/loop%d/queue" % n
-    cfg = 'container { device_sysfs { device: "/dev/loop%d" sysfs: "%s" } }' % (n, q)
+    # a path missing in a container's /sys is left out, the rest granted
+    cfg = ('container { device_sysfs { device: "/dev/loop%d" sysfs: "/sys/devices/virtual/net/no-such-dev" '
+           'sysfs: "%s" } }' % (n, q))
     d = private(cfg)
     c = connect(d)
     # writes the value it read back: harmless, but only where writable

@@ -1035,8 +1035,14 @@ static void test_host_net_sys(void **state)
         res = run_ct(&r);
         expect_ok(&res);
         free(res.out);
-        /* A path missing in the new /sys is an error, and nothing leaks. */
+        /* A path missing in the new /sys (another namespace's device) is
+         * left out; one leading out of /sys is an error. Nothing leaks. */
         rw[0] = (char *) "/sys/class/net/no-such-device";
+        r.inside = NULL;
+        res = run_ct(&r);
+        expect_ok(&res);
+        free(res.out);
+        rw[0] = (char *) "/sys/class/net/lo/../../../../../tmp";
         res = run_ct(&r);
         if (!strstr(res.out, "PREPARE-ERROR") || !strstr(res.out, "device_sysfs") || strstr(res.out, "FAIL"))
                 fail_msg("unexpected output:\n%s", res.out);
