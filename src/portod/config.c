@@ -15,6 +15,7 @@
 #include "config.pb-c.h"
 #include "portod.h"
 #include "shared/devices.h"
+#include "shared/mount.h"
 #include "shared/pbtext.h"
 
 #define CONFIG_FILE "/etc/portod.conf"
@@ -211,6 +212,44 @@ static int apply_device_presets(const Cfg__TContainerCfg *c, struct perror *e)
         return 0;
 }
 
+/* A path of container.device_sysfs: absolute, normalized, below dir. */
+static int check_sysfs_path(const char *what, const char *path, const char *dir, struct perror *e)
+{
+        _cleanup_free_ char *norm = NULL;
+
+        if (isempty(path) || path[0] != '/' || mnt_path_normalize(path, &norm) < 0 || !streq(norm, path) ||
+            !mnt_path_is_under(path, dir) || streq(path, dir))
+                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
+                                  "container.device_sysfs: %s \"%s\" must be a normalized path below %s", what,
+                                  path ? path : "", dir);
+        return 0;
+}
+
+/* container.device_sysfs, checked once; the strings stay in cfg_msg. */
+static int apply_device_sysfs(const Cfg__TContainerCfg *c, struct perror *e)
+{
+        size_t n = c ? c->n_device_sysfs : 0;
+
+        free(config->device_sysfs);
+        config->device_sysfs = calloc(n + 1, sizeof(*config->device_sysfs));
+        config->n_device_sysfs = 0;
+        if (!config->device_sysfs)
+                return perror_set_errno(e, EERROR_UNKNOWN, -ENOMEM, "config");
+        for (size_t i = 0; i < n; i++) {
+                const Cfg__TDeviceSysfs *d = c->device_sysfs[i];
+                int r = check_sysfs_path("device", d->device, "/dev", e);
+
+                for (size_t j = 0; r >= 0 && j < d->n_sysfs; j++)
+                        r = check_sysfs_path("sysfs", d->sysfs[j], "/sys", e);
+                if (r < 0)
+                        return r;
+                config->device_sysfs[config->n_device_sysfs++] = (struct dev_sysfs) {
+                        .device = d->device, .sysfs = d->sysfs, .n_sysfs = d->n_sysfs,
+                };
+        }
+        return 0;
+}
+
 #define OPT_U64(sec, field, def) ((sec) && (sec)->has_##field ? (sec)->field : (def))
 
 static int apply(const Cfg__TConfig *m, const struct portod_options *o, struct perror *e)
@@ -279,6 +318,9 @@ static int apply(const Cfg__TConfig *m, const struct portod_options *o, struct p
         r = apply_device_presets(c, e);
         if (r < 0)
                 return r;
+        r = apply_device_sysfs(c, e);
+        if (r < 0)
+                return r;
 
         infra_config.client_idle_timeout_ms = OPT_U64(d, client_idle_timeout, 60) * 1000;
         infra_config.stop_timeout_ms = OPT_U64(d, portod_stop_timeout, 300) * 1000;
@@ -312,8 +354,7 @@ int config_load(const struct portod_options *o, struct perror *e)
 static void warn_unused(void)
 {
         static const char *const unused[] = {
-                "device_sysfs", "anon_limit_margin", "ipc_sysctl",
-                "net_sysctl",
+                "anon_limit_margin", "ipc_sysctl", "net_sysctl",
         };
         if (!cfg_msg)
                 return;
@@ -380,6 +421,7 @@ void config_free(void)
         strv_free(config->extra_env);
         free(config->extra_devices);
         free(config->device_presets);
+        free(config->device_sysfs);
         memset(config, 0, sizeof(*config));
         if (cfg_msg)
                 protobuf_c_message_free_unpacked(&cfg_msg->base, NULL);

@@ -13,6 +13,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include "container.h"
 #include "prop.h"
 #include "spawn.h"
@@ -32,6 +33,7 @@ struct ct_rootfs_holder {
         struct rootfs_symlink *symlinks;
         char *root, *base, *resolv_conf, *etc_hosts, *cwd, *systemd_cgroup;
         char **cgroup_procs;
+        char **sysfs_rw;
         uid_t uid;              /* the owner, for may_use */
         gid_t groups[NGROUPS_MAX_OWNER];
         int n_groups;
@@ -353,14 +355,55 @@ static int check_host_symlinks(const struct container *ct, bool chroot, struct p
                           "only containers of root may do that");
 }
 
+/* container.device_sysfs of portod.conf: the sysfs paths of a device the
+ * container may use (r or w in its devices, or every device where device
+ * control is off) stay writable in its read-only /sys. */
+static int device_sysfs(struct ct_rootfs_holder *h, const struct container *ct, bool chroot)
+{
+        bool all = !chroot && ct_devices_off(ct);
+
+        for (size_t i = 0; i < config->n_device_sysfs; i++) {
+                const struct dev_sysfs *d = &config->device_sysfs[i];
+                struct stat st;
+
+                /* A device missing on this host grants nothing. */
+                if (stat(d->device, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
+                        continue;
+                if (!all && !dev_set_allows(&h->devices, S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev),
+                                            minor(st.st_rdev)))
+                        continue;
+                for (size_t j = 0; j < d->n_sysfs; j++)
+                        if (!strv_contains(h->sysfs_rw, d->sysfs[j]) && strv_push(&h->sysfs_rw, d->sysfs[j]) < 0)
+                                return -ENOMEM;
+        }
+        h->cfg.sysfs_rw = h->sysfs_rw;
+        h->cfg.n_sysfs_rw = strv_length(h->sysfs_rw);
+        return 0;
+}
+
+/* The effective devices: nodes for /dev in a root, and what device_sysfs
+ * grants wherever a fresh /sys is mounted. */
+static int devices_and_sysfs(struct ct_rootfs_holder *h, struct container *ct, bool chroot, struct perror *e)
+{
+        int r;
+
+        if (!chroot && !config->n_device_sysfs)
+                return 0;
+        r = ct_devices_effective(ct, &h->devices, e);
+        if (r < 0)
+                return r;
+        if (chroot)
+                h->cfg.devices = &h->devices;
+        return device_sysfs(h, ct, chroot);
+}
+
 static int chroot_files(struct ct_rootfs_holder *h, struct container *ct, bool in_parent_ns, struct perror *e)
 {
         int r;
 
-        r = ct_devices_effective(ct, &h->devices, e);
+        r = devices_and_sysfs(h, ct, true, e);
         if (r < 0)
                 return r;
-        h->cfg.devices = &h->devices;
         h->cfg.hugepages = true;
         if (!isempty(ct->hostname))
                 h->cfg.hostname = ct->hostname;
@@ -419,9 +462,13 @@ static int fill_rootfs(struct ct_rootfs_holder *h, struct container *ct, const c
         h->cfg.cwd = h->cwd;
         h->cfg.proc_sys_net_rw = new_net;
         h->cfg.new_proc = !chroot && ct_isolated(ct);
+        h->cfg.proc_full = !ct_in_chroot(ct);
+        h->cfg.new_sys = !chroot && new_net;
         if ((r = copy_binds(h, ct)) < 0 || (r = copy_symlinks(h, ct)) < 0)
                 return r;
-        return chroot ? chroot_files(h, ct, in_parent_ns, e) : 0;
+        if (chroot)
+                return chroot_files(h, ct, in_parent_ns, e);
+        return h->cfg.new_sys ? devices_and_sysfs(h, ct, false, e) : 0;
 }
 
 static bool kernel_has_cgroupns(void)
@@ -445,6 +492,7 @@ void ct_rootfs_holder_free(struct ct_rootfs_holder *h)
         free(h->cwd);
         free(h->systemd_cgroup);
         strv_free(h->cgroup_procs);
+        strv_free(h->sysfs_rw);
         free(h);
 }
 
@@ -463,9 +511,9 @@ int ct_rootfs_spawn_config(struct container *ct, struct spawn_config *cfg, struc
         cfg->new_net = ct_net(ct) == CT_NET_NONE || meta_net_none;
         cfg->command_is_init = ct->virt_mode == VIRT_OS && cfg->isolate;
         cfg->reset_loginuid = ct->virt_mode == VIRT_OS;
-        /* An isolated child in a parent's namespaces has a pid namespace
-         * of its own: it needs its own /proc, hence a mount namespace. */
-        if (!needs_rootfs(ct, prefix) && !(cfg->parent_ns_pid > 0 && cfg->isolate))
+        /* A pid namespace of its own needs its own /proc, a network
+         * namespace its own /sys: both a mount namespace. */
+        if (!needs_rootfs(ct, prefix) && !cfg->isolate && !cfg->new_net)
                 return 0;
         /* A cgroup namespace where the container has a world of its own. */
         cfg->new_cgroupns = cfg->isolate && ct_in_chroot(ct) && kernel_has_cgroupns();

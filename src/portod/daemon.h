@@ -42,6 +42,17 @@ struct portod_config {
         char *extra_devices;            /* container.extra_devices, "" = none */
         struct dev_preset *device_presets; /* container.device_preset (shared/devices.h) */
         size_t n_device_presets;
+        /* ---- filesystem (issue 4) ---- */
+        struct dev_sysfs *device_sysfs; /* container.device_sysfs */
+        size_t n_device_sysfs;
+};
+
+/* container.device_sysfs: sysfs paths made writable in a container whose
+ * devices allow the device (strings owned by the parsed config). */
+struct dev_sysfs {
+        const char *device;     /* host node, normalized */
+        char *const *sysfs;     /* normalized, below /sys */
+        size_t n_sysfs;
 };
 
 extern struct portod_config *config;

@@ -417,7 +417,8 @@ static int set_net(struct prop_ctx *x, const char *value)
 }
 
 struct prop prop_fs_table[] = {
-        { "root", "container root path in the parent's root, default / (pivot_root into it)", PROP_PERSIST,
+        { "root", "container root path in the parent's root, default / (pivot_root into it; porto mounts /dev, "
+                  "/dev/pts, /dev/hugepages, /proc, /run, /sys, /sys/kernel/tracing)", PROP_PERSIST,
           get_root, set_root, 0 },
         { "root_readonly", "make the root and binds without \"rw\" read-only", PROP_PERSIST, get_root_readonly,
           set_root_readonly, 0 },
@@ -431,7 +432,8 @@ struct prop prop_fs_table[] = {
           PROP_PERSIST, get_resolv_conf, set_resolv_conf, 0 },
         { "etc_hosts", "override the /etc/hosts content in the root", PROP_PERSIST, get_etc_hosts, set_etc_hosts,
           0 },
-        { "net", "network namespace: inherited (default) | none (default for virt_mode=os)", PROP_PERSIST,
+        { "net", "network namespace: inherited (default) | none (own namespace with lo and its own read-only "
+                 "/sys; default for virt_mode=os)", PROP_PERSIST,
           get_net, set_net, 0 },
 };
 const size_t prop_fs_count = ELEMENTSOF(prop_fs_table);

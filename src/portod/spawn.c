@@ -23,6 +23,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -450,11 +451,18 @@ static void join_cgroups(const struct spawn_config *cfg, const int *cg_fds, int 
 #define PARENT_NS_MASK                                                                                   \
         (1u << NS_MNT | 1u << NS_PID | 1u << NS_NET | 1u << NS_IPC | 1u << NS_UTS | 1u << NS_CGROUP)
 
+/* An isolated container below a parent with a pid namespace of its own:
+ * its pid namespace is nested in the parent's (see spawn_nested()). */
+static bool nested_pidns(const struct spawn_config *cfg)
+{
+        return cfg->isolate && cfg->parent_ns_pid > 0 && ns_same(cfg->parent_ns_pid, 0, NS_PID) == 0;
+}
+
 /* Namespaces of a parent, an own network namespace, the container's
  * filesystem: all before joining the cgroups (device nodes are made while
  * the devices cgroup still allows it), the network namespace before /sys
  * is mounted (sysfs shows the mounter's network namespace). */
-static struct rootfs *enter_filesystem(const struct spawn_config *cfg, int fd)
+static struct rootfs *enter_filesystem(const struct spawn_config *cfg, bool nested, int fd)
 {
         struct perror e = { 0 };
         struct rootfs *rf = NULL;
@@ -464,10 +472,10 @@ static struct rootfs *enter_filesystem(const struct spawn_config *cfg, int fd)
                 struct ns_set ns;
 
                 ns_set_init(&ns);
-                /* Once in another pid namespace for its children, a process
-                 * cannot unshare a new one (EINVAL): isolated containers
-                 * get theirs below the host's. */
-                r = ns_set_open(&ns, cfg->parent_ns_pid, PARENT_NS_MASK & ~(cfg->isolate ? 1u << NS_PID : 0));
+                /* The parent's pid namespace only for children: an isolated
+                 * container in the same one as ours unshares its own. */
+                r = ns_set_open(&ns, cfg->parent_ns_pid,
+                                PARENT_NS_MASK & ~(cfg->isolate && !nested ? 1u << NS_PID : 0));
                 if (r >= 0)
                         r = ns_set_enter(&ns);
                 ns_set_close(&ns);
@@ -486,11 +494,89 @@ static struct rootfs *enter_filesystem(const struct spawn_config *cfg, int fd)
         return rf;
 }
 
+static void unshare_isolated(int fd)
+{
+        if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
+                fail(fd, errno_to_eerror(errno, EERROR_UNKNOWN), errno, "cannot create namespaces");
+}
+
+/* The main process's pid as the starter sees it: it sends one message, the
+ * kernel attaches its pid translated into the receiver's pid namespace.
+ * 0: it died before sending. */
+static pid_t receive_pid(int sock)
+{
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(struct ucred))];
+        } ctl;
+        char byte;
+        struct iovec iov = { &byte, 1 };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &ctl, .msg_controllen = sizeof(ctl) };
+        struct cmsghdr *c;
+        struct ucred cred;
+        ssize_t n;
+
+        do
+                n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+        while (n < 0 && errno == EINTR);
+        if (n <= 0)
+                return 0;
+        for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+                        memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+                        return cred.pid;
+                }
+        return 0;
+}
+
+/* Once in a parent's pid namespace for its children, the starter cannot
+ * unshare a new one (EINVAL). So: fork an intermediate into the parent's
+ * namespace, which unshares and clones the main process as the starter's
+ * child (CLONE_PARENT), and exits. The main process is pid 1 of a pid
+ * namespace nested in the parent's, re-parented to the master like any
+ * other when the starter exits. Its pid in our namespace comes over a
+ * socket (SCM_CREDENTIALS). */
+static pid_t spawn_nested(const struct spawn_config *cfg, int fd, struct rootfs *rf, int init_fd)
+{
+        int sv[2], one = 1;
+        pid_t mid, pid;
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+            setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
+                fail(fd, EERROR_UNKNOWN, errno, "cannot create a socket for the main pid");
+        mid = fork();
+        if (mid < 0)
+                fail(fd, EERROR_RESOURCE_NOT_AVAILABLE, errno, "cannot fork the main process");
+        if (mid == 0) {
+                close(sv[0]);
+                unshare_isolated(fd);
+                pid = (pid_t) syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
+                if (pid < 0)
+                        fail(fd, EERROR_RESOURCE_NOT_AVAILABLE, errno, "cannot fork the main process");
+                if (pid > 0)
+                        _exit(0);
+                if (send(sv[1], "p", 1, 0) != 1)
+                        fail(fd, EERROR_UNKNOWN, errno, "cannot report the main pid");
+                close(sv[1]);
+                run_main(cfg, fd, rf, init_fd);
+        }
+        close(sv[1]);
+        pid = receive_pid(sv[0]);
+        close(sv[0]);
+        while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        /* No pid: the intermediate or the main process reported why. */
+        if (pid <= 0)
+                _exit(SPAWN_FAIL_EXIT);
+        return pid;
+}
+
 static _Noreturn void run_starter(const struct spawn_config *cfg, int fd)
 {
         struct spawn_report rep = { .kind = SPAWN_REPORT_PID };
         struct rootfs *rf;
         int init_fd = -1, *cg_fds;
+        bool nested;
         pid_t pid;
 
         reset_signals();
@@ -498,17 +584,22 @@ static _Noreturn void run_starter(const struct spawn_config *cfg, int fd)
         if (uses_portoinit(cfg))
                 init_fd = open_portoinit(cfg, fd);
         cg_fds = open_cgroups(cfg, fd);
-        rf = enter_filesystem(cfg, fd);
+        nested = nested_pidns(cfg);
+        rf = enter_filesystem(cfg, nested, fd);
         join_cgroups(cfg, cg_fds, fd);
         if (cfg->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
                 fail(fd, errno_to_eerror(errno, EERROR_UNKNOWN), errno, "cannot create a cgroup namespace");
-        if (cfg->isolate && unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
-                fail(fd, errno_to_eerror(errno, EERROR_UNKNOWN), errno, "cannot create namespaces");
-        pid = fork();
-        if (pid < 0)
-                fail(fd, EERROR_RESOURCE_NOT_AVAILABLE, errno, "cannot fork the main process");
-        if (pid == 0)
-                run_main(cfg, fd, rf, init_fd);
+        if (nested)
+                pid = spawn_nested(cfg, fd, rf, init_fd);
+        else {
+                if (cfg->isolate)
+                        unshare_isolated(fd);
+                pid = fork();
+                if (pid < 0)
+                        fail(fd, EERROR_RESOURCE_NOT_AVAILABLE, errno, "cannot fork the main process");
+                if (pid == 0)
+                        run_main(cfg, fd, rf, init_fd);
+        }
         rep.pid = pid;
         report_write(fd, &rep);
         _exit(0);

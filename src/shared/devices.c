@@ -582,6 +582,18 @@ static char *rule_text(const struct dev_rule *d, unsigned acc)
         return strdup_printf("%c %u:%s %s", d->type, d->major, minor, a);
 }
 
+bool dev_set_allows(const struct dev_set *s, char type, unsigned major, unsigned minor)
+{
+        for (size_t i = 0; i < s->n; i++) {
+                const struct dev_rule *d = &s->rules[i];
+
+                if (d->resolved && d->present && (d->access & (DEV_ACC_READ | DEV_ACC_WRITE)) && d->type == type &&
+                    d->major == major && (d->wildcard || d->minor == minor))
+                        return true;
+        }
+        return false;
+}
+
 int dev_cgroup_rules(const struct dev_set *s, char ***ret)
 {
         _cleanup_strv_free_ char **v = calloc(1, sizeof(char *));

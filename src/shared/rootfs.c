@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 
 #include "basic/fileio.h"
+#include "basic/log.h"
 #include "basic/strutil.h"
 #include "shared/rootfs.h"
 
@@ -533,6 +534,12 @@ static int sysfs_writable(int root_fd, const char *path, struct perror *e)
         int r;
 
         r = mnt_open_in_root(root_fd, path, O_PATH, &fd);
+        /* Not in this sysfs (a network device of another namespace, say):
+         * nothing to grant. */
+        if (r == -ENOENT) {
+                log_debug("rootfs: device_sysfs: no %s in the container's /sys", path);
+                return 0;
+        }
         if (r < 0)
                 return perror_set_errno(e, EERROR_INVALID_VALUE, r, "device_sysfs: cannot open %s", path);
         r = mnt_path_in_root(root_fd, fd, &real);
@@ -573,25 +580,195 @@ static int mount_systemd_cgroup(int sys_fd, const char *cgroup, struct perror *e
         return 0;
 }
 
+/* Manual: porto mounts /sys/kernel/tracing. tracefs has one instance
+ * for the whole kernel: read-only here, as is the rest of /sys. */
+static int mount_tracefs(int sys_fd, struct perror *e)
+{
+        _cleanup_close_ int dir = -EBADF;
+        int r;
+
+        if (!fs_supported("tracefs")) {
+                log_debug("rootfs: the kernel has no tracefs: no /sys/kernel/tracing");
+                return 0;
+        }
+        r = mnt_open_beneath(sys_fd, "kernel/tracing", O_PATH | O_DIRECTORY, &dir);
+        if (r == -ENOENT) {
+                log_debug("rootfs: sysfs has no kernel/tracing: no /sys/kernel/tracing");
+                return 0;
+        }
+        if (r >= 0)
+                r = mnt_mount_fs(dir, "tracefs", "tracefs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot mount tracefs on /sys/kernel/tracing");
+        return 0;
+}
+
+static int sysfs_rw_paths(int root_fd, const struct rootfs_config *cfg, struct perror *e)
+{
+        for (size_t i = 0; i < cfg->n_sysfs_rw; i++) {
+                int r = sysfs_writable(root_fd, cfg->sysfs_rw[i], e);
+
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int mount_sys(int root_fd, const struct rootfs_config *cfg, struct perror *e)
 {
         _cleanup_close_ int sys = -EBADF;
         int r;
 
         r = mount_at(root_fd, "sys", "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, &sys, e);
+        if (r >= 0)
+                r = mount_tracefs(sys, e);
+        if (r >= 0 && cfg->systemd_cgroup)
+                r = mount_systemd_cgroup(sys, cfg->systemd_cgroup, e);
+        if (r >= 0)
+                r = sysfs_rw_paths(root_fd, cfg, e);
+        return r;
+}
+
+/* ---- a fresh /sys without a root ------------------------------------------- */
+
+struct sys_sub {
+        char *path; /* mount point below /sys */
+        int fd;     /* O_PATH, opened while still in view */
+};
+
+/* mountinfo escapes ' ', '\t', '\n' and '\\' as \ooo. */
+static void unescape_octal(char *s)
+{
+        char *w = s;
+
+        for (; *s; s++, w++) {
+                if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+                    s[3] <= '7') {
+                        *w = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+                        s += 3;
+                } else
+                        *w = *s;
+        }
+        *w = 0;
+}
+
+static void sys_subs_free(struct sys_sub *v, size_t n)
+{
+        for (size_t i = 0; v && i < n; i++) {
+                free(v[i].path);
+                safe_close(v[i].fd);
+        }
+        free(v);
+}
+
+struct mountinfo_line {
+        int id, parent;
+        char point[4096];
+};
+
+static bool mountinfo_next(char **cursor, struct mountinfo_line *m)
+{
+        char *line;
+
+        while ((line = strsep(cursor, "\n"))) {
+                if (sscanf(line, "%d %d %*s %*s %4095s", &m->id, &m->parent, m->point) == 3) {
+                        unescape_octal(m->point);
+                        return true;
+                }
+        }
+        return false;
+}
+
+/* The mounts right on top of the visible /sys (with theirs below them:
+ * /sys/fs/cgroup and its hierarchies, say), opened before they are
+ * hidden. */
+static int open_sys_subs(struct sys_sub **ret, size_t *ret_n)
+{
+        _cleanup_free_ char *info = NULL, *copy = NULL;
+        struct mountinfo_line m;
+        struct sys_sub *v = NULL;
+        size_t n = 0;
+        char *cur;
+        int sys_id = -1, r;
+
+        r = read_file("/proc/self/mountinfo", 16 << 20, &info, NULL);
         if (r < 0)
                 return r;
-        if (cfg->systemd_cgroup) {
-                r = mount_systemd_cgroup(sys, cfg->systemd_cgroup, e);
-                if (r < 0)
+        copy = strdup(info);
+        if (!copy)
+                return -ENOMEM;
+        for (cur = info; mountinfo_next(&cur, &m);)
+                if (streq(m.point, "/sys"))
+                        sys_id = m.id; /* the last one is on top */
+        for (cur = copy; mountinfo_next(&cur, &m);) {
+                struct sys_sub *nv;
+
+                if (m.parent != sys_id || m.id == sys_id || !mnt_path_is_under(m.point, "/sys"))
+                        continue;
+                nv = realloc(v, (n + 1) * sizeof(*v));
+                if (!nv) {
+                        sys_subs_free(v, n);
+                        return -ENOMEM;
+                }
+                v = nv;
+                v[n].fd = open(m.point, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                v[n].path = strdup(m.point + strlen("/sys/"));
+                if (v[n].fd < 0 || !v[n].path) {
+                        r = v[n].fd < 0 ? -errno : -ENOMEM;
+                        sys_subs_free(v, n + 1);
                         return r;
+                }
+                n++;
         }
-        for (size_t i = 0; i < cfg->n_sysfs_rw; i++) {
-                r = sysfs_writable(root_fd, cfg->sysfs_rw[i], e);
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
+static int put_back_subs(int sys_fd, const struct sys_sub *subs, size_t n, struct perror *e)
+{
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_close_ int target = -EBADF;
+                int r;
+
+                r = mnt_open_beneath(sys_fd, subs[i].path, O_PATH, &target);
+                if (r == -ENOENT) {
+                        log_debug("rootfs: /sys/%s is not in the new sysfs, left out", subs[i].path);
+                        continue;
+                }
+                if (r >= 0)
+                        r = mnt_bind(subs[i].fd, target, true, 0, 0, 0);
                 if (r < 0)
-                        return r;
+                        return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot put /sys/%s back", subs[i].path);
         }
         return 0;
+}
+
+/* A container in a network namespace of its own sees that namespace's
+ * devices in /sys/class/net only through a sysfs mounted from inside it:
+ * mount one read-only over /sys (as in a root), and put the mounts that
+ * were below /sys (cgroups, ...) back on it. */
+static int remount_sys(int root_fd, const struct rootfs_config *cfg, struct perror *e)
+{
+        _cleanup_close_ int under = -EBADF, sys = -EBADF;
+        struct sys_sub *subs = NULL;
+        size_t n = 0;
+        int r;
+
+        r = open_sys_subs(&subs, &n);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot list the mounts below /sys");
+        r = mnt_open_beneath(root_fd, "sys", O_PATH | O_DIRECTORY, &under);
+        if (r >= 0)
+                r = mnt_mount_fs(under, "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+        if (r >= 0)
+                r = mnt_open_beneath(root_fd, "sys", O_PATH | O_DIRECTORY, &sys);
+        if (r < 0)
+                r = perror_set_errno(e, EERROR_UNKNOWN, r, "cannot mount the network namespace's sysfs on /sys");
+        else
+                r = put_back_subs(sys, subs, n, e);
+        sys_subs_free(subs, n);
+        return r < 0 ? r : sysfs_rw_paths(root_fd, cfg, e);
 }
 
 /* ---- /etc files ------------------------------------------------------------ */
@@ -801,6 +978,8 @@ static int prepare_host(struct rootfs *rf, const struct bind_src *srcs, struct p
                 if (r < 0)
                         return perror_set_errno(e, EERROR_UNKNOWN, r, "cannot make the root read-only");
         }
+        if (r >= 0 && cfg->new_sys)
+                r = remount_sys(rf->root_fd, cfg, e);
         if (r >= 0)
                 r = do_binds(rf, srcs, e);
         return r;
@@ -897,7 +1076,7 @@ static int mount_proc(const struct rootfs *rf, struct perror *e)
         int r;
 
         r = mount_at(rf->root_fd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, &proc, e);
-        if (r < 0)
+        if (r < 0 || (!rf->chroot && rf->cfg->proc_full))
                 return r;
         return proc_protect(proc, rf->cfg->proc_sys_net_rw, e);
 }

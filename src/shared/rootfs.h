@@ -1,7 +1,8 @@
 /* The filesystem of a container (manual, "Filesystem"): a private mount
  * namespace, the root with pivot_root, porto's mounts (/dev tmpfs with only
  * permitted nodes, /dev/pts, /dev/shm, /dev/hugepages, /proc, /run with the
- * underlying directory structure, /sys read-only), binds, symlinks,
+ * underlying directory structure, /sys read-only, /sys/kernel/tracing),
+ * binds, symlinks,
  * root_readonly and the /etc/hostname, /etc/resolv.conf, /etc/hosts files.
  *
  * Two steps, because /proc must be mounted from inside the container's pid
@@ -62,6 +63,10 @@ struct rootfs_config {
                                         * under a tmpfs /sys/fs/cgroup; NULL: none */
         /* Without a root only: */
         bool new_proc;                 /* own pid namespace: a fresh /proc */
+        bool proc_full;                /* that /proc as writable as the host's (no chroot anywhere
+                                        * above); else /proc/sys & co read-only as in a root */
+        bool new_sys;                  /* own network namespace: a fresh read-only /sys (its
+                                        * /sys/class/net), the mounts below the old one put back */
 };
 
 struct rootfs;

@@ -214,6 +214,7 @@ struct run {
         const struct rootfs_config *cfg;
         const char *hostname;
         bool join_cgroup;
+        bool new_net;                 /* A: a network namespace before rootfs_prepare() */
         void (*after_prepare)(void);  /* in A */
         void (*inside)(void);         /* in B after rootfs_enter; may exec */
         void (*at_ready)(pid_t pid);  /* in the parent, when B says READY */
@@ -226,6 +227,7 @@ struct result {
 
 /* In the children. */
 static const char *contain_dir; /* new mounts must be below it */
+static bool contain_sys;        /* or below /sys (a fresh /sys with writable paths) */
 static int out_fd = -1;
 static int go_fd = -1;
 static int failures;
@@ -252,7 +254,8 @@ static void check_contained(void)
                 return;
         mps = mount_points(info);
         for (char **m = mps; *m; m++)
-                CHECK(strv_contains(host_mounts, *m) || strncmp(*m, contain_dir, strlen(contain_dir)) == 0,
+                CHECK(strv_contains(host_mounts, *m) || strncmp(*m, contain_dir, strlen(contain_dir)) == 0 ||
+                              (contain_sys && strncmp(*m, "/sys/", 5) == 0),
                       "mount on %s outside %s", *m, contain_dir);
         strv_free(mps);
         free(info);
@@ -290,6 +293,8 @@ static _Noreturn void run_a(const struct run *r)
 
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         alarm(CHILD_TIMEOUT_S);
+        if (r->new_net && unshare(CLONE_NEWNET) < 0)
+                CHECK(false, "unshare net");
         if (rootfs_prepare(r->cfg, &rf, &e) < 0) {
                 dprintf(out_fd, "PREPARE-ERROR %d %s\n", e.code, e.msg);
                 check_contained();
@@ -355,6 +360,7 @@ static struct result run_ct(const struct run *r)
         pid_t a;
 
         contain_dir = r->cfg->root && strcmp(r->cfg->root, "/") ? r->cfg->root : tmpdir;
+        contain_sys = r->cfg->new_sys;
         assert_int_equal(pipe2(out, O_CLOEXEC), 0);
         assert_int_equal(pipe2(go, O_CLOEXEC), 0);
         a = fork();
@@ -621,6 +627,11 @@ static void check_fs(void)
         CHECK(statfs("/sys", &sf) == 0 && sf.f_type == SYSFS_MAGIC, "/sys");
         check_ro("/sys");
         CHECK(access("/sys/fs/cgroup/devices", F_OK) < 0, "host cgroups under /sys");
+        /* tracefs, read-only, where the kernel has it. */
+        if (fs_has("tracefs") && access("/sys/kernel/tracing", F_OK) == 0) {
+                CHECK(statfs("/sys/kernel/tracing", &sf) == 0 && sf.f_type == TRACEFS_MAGIC, "/sys/kernel/tracing");
+                check_ro("/sys/kernel/tracing");
+        }
         /* /dev, /dev/shm, /run are tmpfs; /run has the structure only. */
         CHECK(statfs("/dev", &sf) == 0 && sf.f_type == TMPFS_MAGIC, "/dev");
         CHECK(statfs("/dev/shm", &sf) == 0 && sf.f_type == TMPFS_MAGIC, "/dev/shm");
@@ -983,6 +994,61 @@ static void test_host_root(void **state)
         free(binds[0].target);
 }
 
+/* ---- no root, own network namespace: a fresh /sys ----------------------------- */
+
+static long host_cgroup_fs;
+
+static void inside_host_net(void)
+{
+        struct statfs sf;
+        struct dirent *de;
+        DIR *d = opendir("/sys/class/net");
+        int n = 0, lo = 0;
+
+        CHECK(d != NULL, "no /sys/class/net");
+        while (d && (de = readdir(d)))
+                if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+                        n++;
+                        lo += !strcmp(de->d_name, "lo");
+                }
+        if (d)
+                closedir(d);
+        CHECK(n == 1 && lo == 1, "/sys/class/net: %d entries, lo %d", n, lo);
+        check_ro("/sys");
+        check_rw("/sys/devices/virtual/net/lo");
+        /* The host's mounts below /sys are back on the new one. */
+        CHECK(statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == host_cgroup_fs, "/sys/fs/cgroup lost");
+        CHECK(access(tmpdir, F_OK) == 0, "host root lost");
+}
+
+static void test_host_net_sys(void **state)
+{
+        char *rw[] = { (char *) "/sys/devices/virtual/net/lo" };
+        struct rootfs_config cfg = { .root = "/", .new_sys = true, .sysfs_rw = rw, .n_sysfs_rw = 1 };
+        struct run r = { .cfg = &cfg, .new_net = true, .inside = inside_host_net };
+        struct result res;
+        struct statfs sf;
+
+        (void) state;
+        assert_int_equal(statfs("/sys/fs/cgroup", &sf), 0);
+        host_cgroup_fs = (long) sf.f_type;
+        res = run_ct(&r);
+        expect_ok(&res);
+        free(res.out);
+        /* A path missing in the new /sys (another namespace's device) is
+         * left out; one leading out of /sys is an error. Nothing leaks. */
+        rw[0] = (char *) "/sys/class/net/no-such-device";
+        r.inside = NULL;
+        res = run_ct(&r);
+        expect_ok(&res);
+        free(res.out);
+        rw[0] = (char *) "/sys/class/net/lo/../../../../../tmp";
+        res = run_ct(&r);
+        if (!strstr(res.out, "PREPARE-ERROR") || !strstr(res.out, "device_sysfs") || strstr(res.out, "FAIL"))
+                fail_msg("unexpected output:\n%s", res.out);
+        free(res.out);
+}
+
 /* ---- hostile input ---------------------------------------------------------- */
 
 static void hostile_bind(const char *source, const char *target, int code, const char *msg)
@@ -1150,6 +1216,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_capabilities, test_setup, test_teardown),
                 cmocka_unit_test_setup_teardown(test_root_readonly, test_setup, test_teardown),
                 cmocka_unit_test_setup_teardown(test_host_root, test_setup, test_teardown),
+                cmocka_unit_test_setup_teardown(test_host_net_sys, test_setup, test_teardown),
                 cmocka_unit_test_setup_teardown(test_hostile, test_setup, test_teardown),
                 cmocka_unit_test_setup_teardown(test_devices_cgroup, test_setup, test_teardown),
         };

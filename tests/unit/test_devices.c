@@ -227,6 +227,32 @@ static struct dev_rule fake(char type, unsigned major, unsigned minor, bool wild
                                    .host_uid = 1000, .host_gid = 1000 };
 }
 
+static void test_allows(void **state)
+{
+        struct dev_rule rules[] = {
+                fake('c', 1, 3, false, DEV_ACC_READ),
+                fake('b', 7, 0, true, DEV_ACC_WRITE),
+                fake('c', 10, 200, false, 0),                 /* "-" */
+                fake('c', 10, 229, false, DEV_ACC_MKNOD),     /* mknod only */
+                fake('c', 5, 1, false, DEV_ACC_ALL),
+        };
+        struct dev_set s = { rules, ELEMENTSOF(rules) };
+
+        (void) state;
+        assert_true(dev_set_allows(&s, 'c', 1, 3));
+        assert_false(dev_set_allows(&s, 'b', 1, 3));           /* type matters */
+        assert_false(dev_set_allows(&s, 'c', 1, 5));
+        assert_true(dev_set_allows(&s, 'b', 7, 12));           /* every minor */
+        assert_false(dev_set_allows(&s, 'c', 7, 12));
+        assert_false(dev_set_allows(&s, 'c', 10, 200));
+        assert_false(dev_set_allows(&s, 'c', 10, 229));
+        rules[4].present = false;                              /* optional, missing */
+        assert_false(dev_set_allows(&s, 'c', 5, 1));
+        rules[4].present = true;
+        rules[4].resolved = false;
+        assert_false(dev_set_allows(&s, 'c', 5, 1));
+}
+
 static void test_subset(void **state)
 {
         struct dev_rule p[] = {
@@ -342,7 +368,7 @@ int main(void)
                 cmocka_unit_test(test_format),      cmocka_unit_test(test_presets),
                 cmocka_unit_test(test_defaults_merge), cmocka_unit_test(test_resolve),
                 cmocka_unit_test(test_subset),      cmocka_unit_test(test_owner_change),
-                cmocka_unit_test(test_garbage),
+                cmocka_unit_test(test_garbage),     cmocka_unit_test(test_allows),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
