@@ -4,6 +4,7 @@ back from /proc/<pid>/status of the command, device access is tried from
 inside, nested porto runs the real portoctl against our daemon."""
 
 import os
+import pwd
 import resource
 import stat
 
@@ -466,3 +467,197 @@ def test_requests_from_inside_act_as_owner(portod):
     # nobody is neither root nor in group porto: read-only
     assert "Permission" in rest and "rc=0" not in rest and "nobody" in rest
     assert "sec-np7/x" not in c.List()
+
+
+# --- non-root clients: ownership, a chroot of their own, nested porto ---------
+
+def users_daemon(private):
+    """A daemon whose /etc/group makes nobody a porto user (write access)
+    and a member of `ownergrp`; the system's user database is untouched."""
+    from .test_engine_extra import GroupsDaemon, free_gids
+    g_porto, g_own = free_gids(2)
+    d = private(cls=GroupsDaemon, extra_groups="porto:x:%d:nobody\nownergrp:x:%d:nobody\n" % (g_porto, g_own))
+    return d, g_porto, g_own
+
+
+def as_nobody(d, g_porto, fn):
+    """fn(connection) run by a client with nobody's credentials."""
+    from .test_engine_extra import as_user
+    sock = d.socket
+    uid = pwd.getpwnam("nobody").pw_uid
+
+    def run():
+        import porto
+        return fn(porto.Connection(socket_path=sock, timeout=30))
+    return as_user(uid, uid, [g_porto], run)
+
+
+def test_owner_user_and_group_rules(private):
+    """Root gives a container to anyone; others only to themselves and to a
+    group they (or the owner) belong to; stopped containers only; the task
+    credentials follow the owner unless set."""
+    from .test_engine_extra import attempt, connect
+    d, g_porto, g_own = users_daemon(private)
+    tries = (("to_root", "owner_user", "root"), ("to_daemon", "owner_user", "daemon"),
+             ("grp_root", "owner_group", "root"), ("cred_root", "owner_cred", "root root"),
+             ("cred_grp_root", "owner_cred", "nobody root"), ("bad_user", "owner_user", "no-such-user-xyz"),
+             ("bad_grp", "owner_group", "no-such-group-xyz"), ("bad_cred", "owner_cred", "nobody"),
+             ("self", "owner_user", "nobody"), ("grp_own", "owner_group", "ownergrp"))
+
+    def phase1(n):
+        n.Create("ow")
+        got = {"created": [n.GetProperty("ow", p) for p in ("owner_user", "owner_group")]}
+        for key, prop, value in tries:
+            got[key] = attempt(n.SetProperty, "ow", prop, value)
+        got["after"] = [n.GetProperty("ow", p) for p in ("owner_user", "owner_group", "user", "group")]
+        got["cred"] = n.GetProperty("ow", "owner_cred")
+        n.SetProperty("ow", "command", "sh -c 'id -u; id -g'")
+        n.Start("ow")
+        n.WaitContainers(["ow"], timeout=15)
+        got["ids"] = n.GetProperty("ow", "stdout").split()
+        got["not_stopped"] = attempt(n.SetProperty, "ow", "owner_group", "nogroup")
+        return got
+
+    got = as_nobody(d, g_porto, phase1)
+    assert got["created"] == ["nobody", "nogroup"], got
+    for key in ("to_root", "to_daemon", "grp_root", "cred_root", "cred_grp_root"):
+        assert got[key].startswith("Permission:"), (key, got)
+    for key in ("bad_user", "bad_grp", "bad_cred"):
+        assert got[key].startswith("InvalidValue:"), (key, got)
+    assert got["self"] == "ok" and got["grp_own"] == "ok", got
+    assert got["after"] == ["nobody", "ownergrp", "nobody", "ownergrp"], got
+    assert got["cred"].split()[:2] == ["65534", str(g_own)], got
+    assert got["ids"] == ["65534", str(g_own)], got
+    assert got["not_stopped"].startswith("InvalidState:"), got
+
+    c = connect(d)
+    c.Stop("ow")
+    c.SetProperty("ow", "user", "nobody")               # set: stays with the task
+    c.SetProperty("ow", "owner_user", "daemon")         # root keeps the group
+    assert [c.GetProperty("ow", p) for p in ("owner_user", "owner_group", "user", "group")] == \
+        ["daemon", "ownergrp", "nobody", "ownergrp"]
+    assert as_nobody(d, g_porto, lambda n: attempt(n.SetProperty, "ow", "command", "true")).startswith(
+        "Permission:")
+    c.SetProperty("ow", "owner_cred", "nobody nogroup")
+    assert c.GetProperty("ow", "owner_group") == "nogroup" and c.GetProperty("ow", "group") == "nogroup"
+    assert as_nobody(d, g_porto, lambda n: attempt(n.SetProperty, "ow", "command", "true")) == "ok"
+    c.Destroy("ow")
+
+
+def test_non_root_container_with_root(private, tmp_path):
+    """A container of a non-root client in a busybox root of its own runs as
+    that user, gets the chroot capabilities only as the rules say and no
+    device or capability its parent lacks."""
+    from .test_engine_extra import attempt, connect
+    from .test_isolation_fs import BUSYBOX, make_rootfs
+    if not os.path.exists(BUSYBOX):
+        pytest.skip("busybox-static is not installed")
+    d, g_porto, _ = users_daemon(private)
+    os.chmod(str(tmp_path), 0o755)
+    root = make_rootfs(str(tmp_path))
+    nobody = pwd.getpwnam("nobody").pw_uid
+    os.chown(root, nobody, nobody)
+    script = sh("id -u; cat /etc/marker; ls /dev; grep ^Cap /proc/self/status")
+
+    def phase(n):
+        n.Create("nr")
+        n.SetProperty("nr", "root", root)
+        got = {"allowed": n.GetProperty("nr", "capabilities_allowed"),
+               "ambient_allowed": n.GetProperty("nr", "capabilities_ambient_allowed")}
+        for key, prop, value in (("cap_suid", "capabilities", "SYS_ADMIN"), ("cap_raw", "capabilities", "SYS_RAWIO"),
+                                 ("dev_tun", "devices", "/dev/net/tun r"), ("dev_kmsg_w", "devices", "/dev/kmsg rw"),
+                                 ("dev_mknod", "devices", "/dev/null rwm"), ("dev_kmsg_r", "devices", "/dev/kmsg r"),
+                                 ("ambient", "capabilities_ambient", "CHOWN;KILL"),
+                                 ("limit", "capabilities", "CHOWN;KILL;SETUID;NET_BIND_SERVICE")):
+            got[key] = attempt(n.SetProperty, "nr", prop, value)
+        n.Create("nr/ch")
+        got["child_cap"] = attempt(n.SetProperty, "nr/ch", "capabilities", "SETGID")
+        got["child_dev"] = attempt(n.SetProperty, "nr/ch", "devices", "/dev/zero rw; /dev/kmsg rw")
+        n.SetProperty("nr", "command", script)
+        n.Start("nr")
+        n.WaitContainers(["nr"], timeout=20)
+        got["exit"] = n.GetProperty("nr", "exit_code")
+        got["out"] = n.GetProperty("nr", "stdout")
+        got["bnd"] = n.GetProperty("nr", "capabilities_allowed")
+        n.Destroy("nr")
+        return got
+
+    got = as_nobody(d, g_porto, phase)
+    allowed = mask(got["allowed"])
+    assert allowed & mask("CHOWN;SETUID;SYS_CHROOT;KILL")             # chroot + isolate groups
+    assert not allowed & mask("SYS_ADMIN;SYS_RAWIO;SYS_MODULE;NET_ADMIN")
+    assert mask(got["ambient_allowed"]) == allowed                     # equal in a chroot
+    for key in ("cap_suid", "cap_raw", "dev_tun", "dev_kmsg_w", "dev_mknod", "child_cap", "child_dev"):
+        assert got[key].startswith("Permission:"), (key, got)
+    for key in ("dev_kmsg_r", "ambient", "limit"):
+        assert got[key] == "ok", (key, got)
+    assert got["exit"] == "0", got
+    lines = got["out"].split("\n")
+    assert lines[0] == "65534" and lines[1] == "in-root", got
+    assert "kmsg" in lines and "net" not in lines and "mem" not in lines, got
+    caps = dict((k, int(v.strip(), 16)) for k, v in (ln.split(":") for ln in lines if ln.startswith("Cap")))
+    assert caps["CapBnd"] == mask("CHOWN;KILL;SETUID;NET_BIND_SERVICE") == mask(got["bnd"])
+    assert caps["CapAmb"] == caps["CapEff"] == mask("CHOWN;KILL")
+    assert not os.listdir(os.path.join(root, "dev"))                   # nothing left on the host side
+    assert "nr" not in connect(d).List()
+
+
+def test_nested_porto_of_non_root_owner(private):
+    """A non-root user's container with enable_porto=isolate runs the host's
+    portoctl (no root of its own): `child` and `self/child2` become
+    parent/child, owned by the parent's owner; the parent's siblings stay
+    invisible; other levels refuse what they must."""
+    from .test_engine_extra import connect
+    d, g_porto, _ = users_daemon(private)
+    c = connect(d)
+    c.Create("sib")
+    env = "PORTO_SOCKET=%s; P=%s" % (d.socket, PORTOCTL_BIN)
+    script = sh("exec 2>&1; $P create child && echo c1; $P create self/child2 && echo c2; $P list; echo ---; "
+                "$P get child owner_user; $P get /porto/sib state; echo sib=$?; $P get sib state; "
+                "$P create /porto/outside; echo out=$?; $P set /porto/sib command true; echo set=$?")
+    levels = {"np": "isolate", "np-ro": "read-only", "np-ri": "read-isolate", "np-co": "child-only",
+              "np-no": "none"}
+    other = sh("exec 2>&1; $P list; echo list=$?; $P create x; echo x=$?; $P create self/y; echo y=$?")
+
+    def phase(n):
+        out = {}
+        for name, level in levels.items():
+            n.Create(name)
+            n.SetProperty(name, "env", env)
+            n.SetProperty(name, "enable_porto", level)
+            n.SetProperty(name, "command", script if name == "np" else other)
+            n.Start(name)
+            n.WaitContainers([name], timeout=30)
+            out[name] = n.GetProperty(name, "stdout")
+        out["owners"] = [n.GetProperty(x, "owner_user") for x in ("np/child", "np/child2")]
+        return out
+
+    got = as_nobody(d, g_porto, phase)
+    out = got["np"]
+    listed, _, rest = out.partition("---")
+    assert "c1" in listed and "c2" in listed, out
+    assert set(listed.split()) >= {"child", "child2"} and "sib" not in listed and "np" not in listed.split(), out
+    assert rest.split("\n")[1] == "nobody", out
+    assert "sib=0" not in rest and "ContainerDoesNotExist" in rest, out
+    assert "out=0" not in rest and "set=0" not in rest and "Permission" in rest, out
+    assert got["owners"] == ["nobody", "nobody"]
+    names = c.List()
+    assert "np/child" in names and "np/child2" in names and "outside" not in names
+    assert c.GetProperty("sib", "command") == ""
+    # read-only: sees all, writes nothing
+    ro = got["np-ro"]
+    assert "sib" in ro.split() and "list=0" in ro and "x=0" not in ro and "y=0" not in ro and "Permission" in ro
+    # read-isolate: sees only its subtree, writes nothing
+    ri = got["np-ri"]
+    assert "sib" not in ri.split() and "list=0" in ri and "x=0" not in ri and "y=0" not in ri, ri
+    # child-only: writes only below itself
+    co = got["np-co"]
+    assert "sib" in co.split() and "x=0" not in co and "y=0" in co and "Permission" in co, co
+    # none: nothing at all
+    no = got["np-no"]
+    assert "list=0" not in no and "Permission" in no and "x=0" not in no and "y=0" not in no, no
+    assert "np-co/y" in c.List()
+    for n in ("np-ro/x", "np-ro/y", "np-ri/x", "np-ri/y", "np-co/x", "x", "np-no/x", "np-no/y"):
+        assert n not in c.List(), n
+    for name in list(levels) + ["sib"]:
+        c.Destroy(name)
