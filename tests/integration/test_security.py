@@ -118,6 +118,36 @@ def test_non_root_owner_cannot_exceed(portod):
     assert caps["CapBnd"] == mask(c.GetProperty("sec-cap4", "capabilities_allowed"))
 
 
+def test_capability_requirements_follow_properties(portod):
+    """A non-root owner's ambient capabilities follow isolate (KILL,
+    SYS_PTRACE) and net (NET_ADMIN); what the rules deny is Permission, what
+    they allow reaches the process."""
+    c = portod.conn()
+    make(c, "sec-req", owner_cred="nobody nogroup")
+    amb = mask(c.GetProperty("sec-req", "capabilities_ambient_allowed"))
+    assert amb & mask("KILL;SYS_PTRACE") == mask("KILL;SYS_PTRACE") and not amb & mask("NET_ADMIN")
+    c.SetProperty("sec-req", "isolate", "false")
+    amb = mask(c.GetProperty("sec-req", "capabilities_ambient_allowed"))
+    assert not amb & mask("KILL;SYS_PTRACE")
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-req", "capabilities_ambient", "KILL")
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-req", "capabilities_ambient", "NET_ADMIN")
+    c.SetProperty("sec-req", "isolate", "true")
+    c.SetProperty("sec-req", "net", "none")
+    assert mask(c.GetProperty("sec-req", "capabilities_ambient_allowed")) & mask("NET_ADMIN")
+    c.SetProperty("sec-req", "capabilities_ambient", "NET_ADMIN;KILL")
+    caps = status_caps(c, "sec-req")
+    assert caps["CapAmb"] == caps["CapEff"] == mask("NET_ADMIN;KILL")
+    # a rule that stops holding after the set: the start refuses
+    c.Stop("sec-req")
+    c.SetProperty("sec-req", "net", "inherited")
+    c.SetProperty("sec-req", "command", "true")
+    with pytest.raises(portod.exc.Permission):
+        c.Start("sec-req")
+    assert c.GetProperty("sec-req", "state") == "stopped"
+
+
 def test_child_within_parent_capabilities(portod):
     c = portod.conn()
     make(c, "sec-cap5", capabilities="CHOWN;KILL;SETUID;SETGID")
@@ -511,7 +541,7 @@ def test_owner_user_and_group_rules(private):
             got[key] = attempt(n.SetProperty, "ow", prop, value)
         got["after"] = [n.GetProperty("ow", p) for p in ("owner_user", "owner_group", "user", "group")]
         got["cred"] = n.GetProperty("ow", "owner_cred")
-        n.SetProperty("ow", "command", "sh -c 'id -u; id -g'")
+        n.SetProperty("ow", "command", "sh -c 'id -u; id -g; echo $PORTO_USER $USER'")
         n.Start("ow")
         n.WaitContainers(["ow"], timeout=15)
         got["ids"] = n.GetProperty("ow", "stdout").split()
@@ -527,7 +557,7 @@ def test_owner_user_and_group_rules(private):
     assert got["self"] == "ok" and got["grp_own"] == "ok", got
     assert got["after"] == ["nobody", "ownergrp", "nobody", "ownergrp"], got
     assert got["cred"].split()[:2] == ["65534", str(g_own)], got
-    assert got["ids"] == ["65534", str(g_own)], got
+    assert got["ids"] == ["65534", str(g_own), "nobody", "nobody"], got
     assert got["not_stopped"].startswith("InvalidState:"), got
 
     c = connect(d)
