@@ -160,6 +160,19 @@ def test_child_within_parent_capabilities(portod):
     assert caps["CapBnd"] == mask("KILL")
 
 
+def test_virt_mode_host_within_parent(portod):
+    """virt_mode=host lifts a container's own restrictions, never its
+    parent's: a first level gets the daemon's bounding set, a child of a
+    restricted parent the parent's."""
+    c = portod.conn()
+    make(c, "sec-host", virt_mode="host")
+    assert status_caps(c, "sec-host")["CapBnd"] == host_bounding()
+    make(c, "sec-host2", capabilities="CHOWN;KILL")
+    make(c, "sec-host2/h", virt_mode="host")
+    caps = status_caps(c, "sec-host2/h")
+    assert caps["CapBnd"] == caps["CapEff"] == mask("CHOWN;KILL")
+
+
 def test_task_cred(portod):
     c = portod.conn()
     make(c, "sec-cred")
@@ -398,10 +411,14 @@ def test_enable_porto_read_isolate_and_child_only(portod):
     c = portod.conn()
     make(c, "sec-np4")
     make(c, "sec-np4/a")
-    out = inside(portod, c, "sec-np4/in", "$P list; echo ---; $P create x; echo rc=$?",
+    out = inside(portod, c, "sec-np4/in", "$P list; echo ---; $P create x; echo rc=$?; "
+                 "$P get /porto/sec-np4 state; echo parent=$?; $P get / state; echo root=$?; "
+                 "$P get /porto/sec-np4/a state; echo sibling=$?",
                  enable_porto="read-isolate")
     listed, _, rest = out.partition("---")
     assert "sec-np4/a" not in listed and "a" not in listed.split() and "Permission" in rest
+    # its parents and "/" stay readable, their other children do not
+    assert "parent=0" in rest and "root=0" in rest and "sibling=0" not in rest, rest
     make(c, "sec-np5")
     out = inside(portod, c, "sec-np5/in", "$P list; echo ---; $P create /porto/sec-np5/y; echo y=$?; "
                  "$P create /porto/sec-np5/in/z; echo z=$?", enable_porto="child-only")
@@ -532,6 +549,7 @@ def test_owner_user_and_group_rules(private):
              ("grp_root", "owner_group", "root"), ("cred_root", "owner_cred", "root root"),
              ("cred_grp_root", "owner_cred", "nobody root"), ("bad_user", "owner_user", "no-such-user-xyz"),
              ("bad_grp", "owner_group", "no-such-group-xyz"), ("bad_cred", "owner_cred", "nobody"),
+             ("host_mode", "virt_mode", "host"),
              ("self", "owner_user", "nobody"), ("grp_own", "owner_group", "ownergrp"))
 
     def phase1(n):
@@ -550,7 +568,7 @@ def test_owner_user_and_group_rules(private):
 
     got = as_nobody(d, g_porto, phase1)
     assert got["created"] == ["nobody", "nogroup"], got
-    for key in ("to_root", "to_daemon", "grp_root", "cred_root", "cred_grp_root"):
+    for key in ("to_root", "to_daemon", "grp_root", "cred_root", "cred_grp_root", "host_mode"):
         assert got[key].startswith("Permission:"), (key, got)
     for key in ("bad_user", "bad_grp", "bad_cred"):
         assert got[key].startswith("InvalidValue:"), (key, got)
