@@ -211,6 +211,40 @@ static int apply_device_presets(const Cfg__TContainerCfg *c, struct perror *e)
         return 0;
 }
 
+static bool sysfs_path_ok(const char *p)
+{
+        return startswith(p, "/sys/") && !strstr(p, "/../") && !endswith(p, "/..");
+}
+
+/* container.device_sysfs: checked here, used by the start (ct_security.c). */
+static int apply_device_sysfs(const Cfg__TContainerCfg *c, struct perror *e)
+{
+        size_t n = c ? c->n_device_sysfs : 0;
+
+        free(config->device_sysfs);
+        config->device_sysfs = calloc(n + 1, sizeof(*config->device_sysfs));
+        config->n_device_sysfs = 0;
+        if (!config->device_sysfs)
+                return perror_set_errno(e, EERROR_UNKNOWN, -ENOMEM, "config");
+        for (size_t i = 0; i < n; i++) {
+                const Cfg__TDeviceSysfs *d = c->device_sysfs[i];
+
+                if (isempty(d->device) || !startswith(d->device, "/dev/"))
+                        return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
+                                          "container.device_sysfs: device \"%s\" is not a /dev path",
+                                          d->device ? d->device : "");
+                for (size_t j = 0; j < d->n_sysfs; j++)
+                        if (!sysfs_path_ok(d->sysfs[j]))
+                                return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
+                                                  "container.device_sysfs %s: \"%s\" is not a path below /sys",
+                                                  d->device, d->sysfs[j]);
+                config->device_sysfs[config->n_device_sysfs++] = (struct dev_sysfs) {
+                        .device = d->device, .sysfs = d->sysfs, .n_sysfs = d->n_sysfs,
+                };
+        }
+        return 0;
+}
+
 #define OPT_U64(sec, field, def) ((sec) && (sec)->has_##field ? (sec)->field : (def))
 
 static int apply(const Cfg__TConfig *m, const struct portod_options *o, struct perror *e)
@@ -277,6 +311,8 @@ static int apply(const Cfg__TConfig *m, const struct portod_options *o, struct p
         if (r < 0)
                 return perror_set_errno(e, EERROR_UNKNOWN, -ENOMEM, "config");
         r = apply_device_presets(c, e);
+        if (r >= 0)
+                r = apply_device_sysfs(c, e);
         if (r < 0)
                 return r;
 
@@ -312,7 +348,7 @@ int config_load(const struct portod_options *o, struct perror *e)
 static void warn_unused(void)
 {
         static const char *const unused[] = {
-                "device_sysfs", "anon_limit_margin", "ipc_sysctl",
+                "anon_limit_margin", "ipc_sysctl",
                 "net_sysctl",
         };
         if (!cfg_msg)
@@ -380,6 +416,7 @@ void config_free(void)
         strv_free(config->extra_env);
         free(config->extra_devices);
         free(config->device_presets);
+        free(config->device_sysfs);
         memset(config, 0, sizeof(*config));
         if (cfg_msg)
                 protobuf_c_message_free_unpacked(&cfg_msg->base, NULL);

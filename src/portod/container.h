@@ -393,6 +393,10 @@ void ct_caps_allowed(const struct container *ct, uint64_t *ret_allowed, uint64_t
  * This is also the list of nodes a container root's /dev may hold:
  * dev_make_nodes(dev_fd, set, e) creates them (ct_rootfs.c). */
 int ct_devices_effective(const struct container *ct, struct dev_set *ret, struct perror *e);
+/* The /sys paths (container.device_sysfs) left writable in a root whose
+ * effective rules eff let it write to their device: a NULL-terminated
+ * array of the config's strings (free only the array); NULL on ENOMEM. */
+char **ct_devices_sysfs(const struct dev_set *eff, size_t *ret_n);
 /* At start, after the cgroups exist: devices cgroup rules. */
 int ct_devices_apply(struct container *ct, struct perror *e);
 /* Device control is off: controllers[devices]=false on the first-level

@@ -32,6 +32,7 @@ struct ct_rootfs_holder {
         struct rootfs_symlink *symlinks;
         char *root, *base, *resolv_conf, *etc_hosts, *cwd, *systemd_cgroup;
         char **cgroup_procs;
+        char **sysfs_rw;        /* strings of the config (ct_devices_sysfs) */
         uid_t uid;              /* the owner, for may_use */
         gid_t groups[NGROUPS_MAX_OWNER];
         int n_groups;
@@ -361,6 +362,10 @@ static int chroot_files(struct ct_rootfs_holder *h, struct container *ct, bool i
         if (r < 0)
                 return r;
         h->cfg.devices = &h->devices;
+        h->sysfs_rw = ct_devices_sysfs(&h->devices, &h->cfg.n_sysfs_rw);
+        if (!h->sysfs_rw)
+                return perror_set_errno(e, EERROR_UNKNOWN, -ENOMEM, "device_sysfs");
+        h->cfg.sysfs_rw = h->sysfs_rw;
         h->cfg.hugepages = true;
         if (!isempty(ct->hostname))
                 h->cfg.hostname = ct->hostname;
@@ -445,6 +450,7 @@ void ct_rootfs_holder_free(struct ct_rootfs_holder *h)
         free(h->cwd);
         free(h->systemd_cgroup);
         strv_free(h->cgroup_procs);
+        free(h->sysfs_rw);
         free(h);
 }
 

@@ -171,6 +171,36 @@ int ct_devices_effective(const struct container *ct, struct dev_set *ret, struct
         return 0;
 }
 
+static bool may_write(const struct dev_set *eff, const char *device)
+{
+        for (size_t i = 0; i < eff->n; i++)
+                if (eff->rules[i].present && (eff->rules[i].access & DEV_ACC_WRITE) &&
+                    streq(eff->rules[i].device, device))
+                        return true;
+        return false;
+}
+
+char **ct_devices_sysfs(const struct dev_set *eff, size_t *ret_n)
+{
+        size_t n = 0, total = 0;
+        char **out;
+
+        for (size_t i = 0; i < config->n_device_sysfs; i++)
+                total += config->device_sysfs[i].n_sysfs;
+        out = calloc(total + 1, sizeof(char *));
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < config->n_device_sysfs; i++) {
+                const struct dev_sysfs *d = &config->device_sysfs[i];
+
+                if (may_write(eff, d->device))
+                        for (size_t j = 0; j < d->n_sysfs; j++)
+                                out[n++] = d->sysfs[j];
+        }
+        *ret_n = n;
+        return out;
+}
+
 /* The manual: only a first-level container turns device control off;
  * below it controllers[devices]=false just means no cgroup of its own. */
 bool ct_devices_off(const struct container *ct)

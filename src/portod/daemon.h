@@ -42,6 +42,17 @@ struct portod_config {
         char *extra_devices;            /* container.extra_devices, "" = none */
         struct dev_preset *device_presets; /* container.device_preset (shared/devices.h) */
         size_t n_device_presets;
+        struct dev_sysfs *device_sysfs; /* container.device_sysfs */
+        size_t n_device_sysfs;
+};
+
+/* container.device_sysfs: /sys paths left writable in the root of a
+ * container that may write to the device. Strings belong to the loaded
+ * config message. */
+struct dev_sysfs {
+        const char *device;
+        char *const *sysfs;
+        size_t n_sysfs;
 };
 
 extern struct portod_config *config;

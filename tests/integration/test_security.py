@@ -709,3 +709,30 @@ def test_nested_porto_of_non_root_owner(private):
         assert n not in c.List(), n
     for name in list(levels) + ["sib"]:
         c.Destroy(name)
+
+
+TUN_SYSFS = "/sys/devices/virtual/misc/tun"
+SYSFS_CONFIG = 'container { device_sysfs { device: "/dev/net/tun" sysfs: "%s" } }\n' % TUN_SYSFS
+
+
+def test_device_sysfs_writable_with_the_device(private, tmp_path):
+    """container.device_sysfs: in a root /sys is read-only except the listed
+    nodes of a device the container may write to."""
+    from .test_engine_extra import connect
+    from .test_isolation_fs import BUSYBOX, make_rootfs
+    if not os.path.exists(BUSYBOX) or not os.path.isdir(TUN_SYSFS):
+        pytest.skip("needs busybox-static and %s" % TUN_SYSFS)
+    d = private(SYSFS_CONFIG)
+    c = connect(d)
+    root = make_rootfs(str(tmp_path))
+    script = sh("grep ' /sys' /proc/self/mounts")
+
+    def sys_mounts(name, devices):
+        make(c, name, root=root, devices=devices)
+        out = output(c, name, script)
+        return {f[1]: f[3].split(",")[0] for f in (line.split() for line in out.splitlines())}
+    granted = sys_mounts("sf-rw", "/dev/net/tun rw")
+    assert granted["/sys"] == "ro" and granted[TUN_SYSFS] == "rw", granted
+    for name, devices in (("sf-r", "/dev/net/tun r"), ("sf-none", "")):
+        got = sys_mounts(name, devices)
+        assert got["/sys"] == "ro" and TUN_SYSFS not in got, (devices, got)
