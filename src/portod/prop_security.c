@@ -555,7 +555,9 @@ static int set_porto_namespace(struct prop_ctx *x, const char *value)
         for (const char *p = value; *p; p++)
                 if (!name_char_valid(*p) && *p != '/')
                         return pv_invalid(x->e, "porto_namespace", value, "has a character not allowed in names");
-        if (*value == '/' || strstr(value, "//"))
+        if (*value == '/' || strstr(value, "//") || streq(value, ".") || streq(value, "..") ||
+            startswith(value, "./") || startswith(value, "../") || strstr(value, "/./") || strstr(value, "/../") ||
+            endswith(value, "/.") || endswith(value, "/.."))
                 return pv_invalid(x->e, "porto_namespace", value, "is not a relative name prefix");
         if (*value && !(v = strdup(value)))
                 return -ENOMEM;

@@ -101,6 +101,11 @@ static int check_node_path(const char *what, const char *path, char **ret, struc
         if (r < 0 || path[0] != '/' || !streq(norm, path))
                 return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
                                   "devices: %s \"%s\" must be a normalized absolute path", what, path);
+        for (const char *p = path; *p; p++)
+                if ((unsigned char) *p < 0x20 || *p == 0x7f)
+                        return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
+                                          "devices: %s has a control character (byte 0x%02x)", what,
+                                          (unsigned char) *p);
         if (!mnt_path_is_under(norm, "/dev") || streq(norm, "/dev"))
                 return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "devices: %s \"%s\" is not in /dev", what, path);
         *ret = TAKE_PTR(norm);

@@ -245,7 +245,8 @@ def test_devices_live_change(portod):
 @pytest.mark.parametrize("bad", ["/etc/passwd rw", "/dev/null rwx", "/dev/null", "/dev/../etc/shadow r",
                                  "/dev/null rw /dev/pts/0", "/dev/null r-", "/dev/null rw /dev/x 99999",
                                  "/dev/null rw /dev/x 0666 no-such-user-xyz", "preset no-such-preset",
-                                 "/dev/null rw relative", "/dev/null rr"])
+                                 "/dev/null rw relative", "/dev/null rr", "/dev/null rw /dev/nul\x01",
+                                 "/dev/null rw /dev/x\x7f"])
 def test_devices_absurd_specs(portod, bad):
     c = portod.conn()
     make(c, "sec-dev4", devices="/dev/zero r")
@@ -440,7 +441,7 @@ def test_porto_namespace_prefix(portod):
     out = output(c, "sec-np6/in", sh("exec 2>&1; $P list; echo ---; $P get other state; echo rc=$?"))
     listed, _, rest = out.partition("---")
     assert "a" in listed.split() and "other" not in listed and "pfx-a" not in listed and "rc=0" not in rest
-    for bad in ("/abs", "a//b", "x y"):
+    for bad in ("/abs", "a//b", "x y", "a/../b", "..", "./x", "a/."):
         with pytest.raises(portod.exc.InvalidValue):
             c.SetProperty("sec-np6/in", "porto_namespace", bad)
     with pytest.raises(portod.exc.InvalidValue):
