@@ -550,7 +550,8 @@ def test_owner_user_and_group_rules(private):
              ("grp_root", "owner_group", "root"), ("cred_root", "owner_cred", "root root"),
              ("cred_grp_root", "owner_cred", "nobody root"), ("bad_user", "owner_user", "no-such-user-xyz"),
              ("bad_grp", "owner_group", "no-such-group-xyz"), ("bad_cred", "owner_cred", "nobody"),
-             ("host_mode", "virt_mode", "host"),
+             ("host_mode", "virt_mode", "host"), ("user_root", "user", "root"), ("group_root", "group", "root"),
+             ("task_groups_root", "task_cred", "nobody nogroup 0"), ("task_root", "task_cred", "root nogroup"),
              ("self", "owner_user", "nobody"), ("grp_own", "owner_group", "ownergrp"))
 
     def phase1(n):
@@ -569,7 +570,8 @@ def test_owner_user_and_group_rules(private):
 
     got = as_nobody(d, g_porto, phase1)
     assert got["created"] == ["nobody", "nogroup"], got
-    for key in ("to_root", "to_daemon", "grp_root", "cred_root", "cred_grp_root", "host_mode"):
+    for key in ("to_root", "to_daemon", "grp_root", "cred_root", "cred_grp_root", "host_mode", "user_root",
+                "group_root", "task_groups_root", "task_root"):
         assert got[key].startswith("Permission:"), (key, got)
     for key in ("bad_user", "bad_grp", "bad_cred"):
         assert got[key].startswith("InvalidValue:"), (key, got)
@@ -665,8 +667,11 @@ def test_nested_porto_of_non_root_owner(private):
                 "$P get child owner_user; $P get /porto/sib state; echo sib=$?; $P get sib state; "
                 "$P create /porto/outside; echo out=$?; $P set /porto/sib command true; echo set=$?")
     levels = {"np": "isolate", "np-ro": "read-only", "np-ri": "read-isolate", "np-co": "child-only",
-              "np-no": "none"}
+              "np-no": "none", "np-fu": "full"}
     other = sh("exec 2>&1; $P list; echo list=$?; $P create x; echo x=$?; $P create self/y; echo y=$?")
+    # full access: the requests act as nobody, who may not touch root's sib
+    full = sh("exec 2>&1; $P create np-fu-x; echo x=$?; $P get np-fu-x owner_user; "
+              "$P set sib command true; echo set=$?; $P destroy sib; echo destroy=$?")
 
     def phase(n):
         out = {}
@@ -674,7 +679,7 @@ def test_nested_porto_of_non_root_owner(private):
             n.Create(name)
             n.SetProperty(name, "env", env)
             n.SetProperty(name, "enable_porto", level)
-            n.SetProperty(name, "command", script if name == "np" else other)
+            n.SetProperty(name, "command", {"np": script, "np-fu": full}.get(name, other))
             n.Start(name)
             n.WaitContainers([name], timeout=30)
             out[name] = n.GetProperty(name, "stdout")
@@ -705,6 +710,10 @@ def test_nested_porto_of_non_root_owner(private):
     # none: nothing at all
     no = got["np-no"]
     assert "list=0" not in no and "Permission" in no and "x=0" not in no and "y=0" not in no, no
+    fu = got["np-fu"]
+    assert "x=0" in fu and "nobody" in fu and "set=0" not in fu and "destroy=0" not in fu, fu
+    assert "sib" in c.List() and c.GetProperty("np-fu-x", "owner_user") == "nobody"
+    c.Destroy("np-fu-x")
     assert "np-co/y" in c.List()
     for n in ("np-ro/x", "np-ro/y", "np-ri/x", "np-ri/y", "np-co/x", "x", "np-no/x", "np-no/y"):
         assert n not in c.List(), n
