@@ -394,6 +394,23 @@ def test_enable_porto_isolate_creates_child(portod):
     assert c.GetProperty("sec-np1/child", "owner_user") == "root"
 
 
+def test_isolation_binds_children_and_self(portod):
+    """A child of an isolated container set back to full access stays in
+    the parent's namespace (where it may change itself); the isolated
+    container itself is out of reach."""
+    c = portod.conn()
+    make(c, "sec-iso-sib")
+    make(c, "sec-iso", enable_porto="isolate")
+    out = inside(portod, c, "sec-iso/a", "$P list; echo ---; $P create /porto/sec-iso-evil; echo rc=$?; "
+                 "$P set self enable_porto full; echo self=$?; $P set /porto/sec-iso private x; echo parent=$?",
+                 enable_porto="full")
+    listed, _, rest = out.partition("---")
+    assert "sec-iso-sib" not in listed and "a" in listed.split(), out
+    assert "rc=0" not in rest and "parent=0" not in rest and "Permission" in rest and "self=0" in rest, out
+    assert "sec-iso-evil" not in c.List() and c.GetProperty("sec-iso", "private") == ""
+    assert c.GetProperty("sec-iso/a", "enable_porto") in (True, "true")
+
+
 def test_enable_porto_false_refused(portod):
     c = portod.conn()
     out = inside(portod, c, "sec-np2", "$P list; echo rc=$?", enable_porto="false")
