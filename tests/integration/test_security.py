@@ -561,7 +561,7 @@ def test_owner_user_and_group_rules(private):
     """Root gives a container to anyone; others only to themselves and to a
     group they (or the owner) belong to; stopped containers only; the task
     credentials follow the owner unless set."""
-    from .test_engine_extra import attempt, connect
+    from .test_engine_extra import attempt, connect, kill_worker
     d, g_porto, g_own = users_daemon(private)
     tries = (("to_root", "owner_user", "root"), ("to_daemon", "owner_user", "daemon"),
              ("grp_root", "owner_group", "root"), ("cred_root", "owner_cred", "root root"),
@@ -602,8 +602,11 @@ def test_owner_user_and_group_rules(private):
     c.Stop("ow")
     c.SetProperty("ow", "user", "nobody")               # set: stays with the task
     c.SetProperty("ow", "owner_user", "daemon")         # root keeps the group
-    assert [c.GetProperty("ow", p) for p in ("owner_user", "owner_group", "user", "group")] == \
-        ["daemon", "ownergrp", "nobody", "ownergrp"]
+    want = ["daemon", "ownergrp", "nobody", "ownergrp"]
+    assert [c.GetProperty("ow", p) for p in ("owner_user", "owner_group", "user", "group")] == want
+    kill_worker(d)                                      # the record keeps it
+    c = connect(d)
+    assert [c.GetProperty("ow", p) for p in ("owner_user", "owner_group", "user", "group")] == want
     assert as_nobody(d, g_porto, lambda n: attempt(n.SetProperty, "ow", "command", "true")).startswith(
         "Permission:")
     c.SetProperty("ow", "owner_cred", "nobody nogroup")
