@@ -100,8 +100,11 @@ def test_non_root_owner_cannot_exceed(portod):
     assert c.GetProperty("sec-cap4", "user") == "nobody"
     allowed = c.GetProperty("sec-cap4", "capabilities_allowed")
     ambient = c.GetProperty("sec-cap4", "capabilities_ambient_allowed")
-    # without chroot: ambient only for the groups whose requirements hold
+    # without chroot: ambient only for the groups whose requirements hold;
+    # the bounding set keeps the chroot and suid groups (for suid binaries)
     assert mask(ambient) == mask("KILL;NET_BIND_SERVICE;NET_RAW;SYS_PTRACE")
+    assert mask(allowed) & mask("SYS_ADMIN;SYS_NICE;CHOWN;SETUID") == mask("SYS_ADMIN;SYS_NICE;CHOWN;SETUID")
+    assert not mask(allowed) & mask("SYS_RAWIO;SYS_MODULE")
     with pytest.raises(portod.exc.Permission):
         c.SetProperty("sec-cap4", "capabilities", "SYS_RAWIO")
     with pytest.raises(portod.exc.Permission):
@@ -628,7 +631,7 @@ def test_non_root_container_with_root(private, tmp_path):
     root = make_rootfs(str(tmp_path))
     nobody = pwd.getpwnam("nobody").pw_uid
     os.chown(root, nobody, nobody)
-    script = sh("id -u; cat /etc/marker; ls /dev; grep ^Cap /proc/self/status")
+    script = sh("id -u; cat /etc/marker; ls /dev; grep ^Cap /proc/self/status; stat -c console=%t:%T /dev/console")
 
     def phase(n):
         n.Create("nr")
@@ -637,7 +640,9 @@ def test_non_root_container_with_root(private, tmp_path):
                "ambient_allowed": n.GetProperty("nr", "capabilities_ambient_allowed")}
         for key, prop, value in (("cap_suid", "capabilities", "SYS_ADMIN"), ("cap_raw", "capabilities", "SYS_RAWIO"),
                                  ("dev_tun", "devices", "/dev/net/tun r"), ("dev_kmsg_w", "devices", "/dev/kmsg rw"),
-                                 ("dev_mknod", "devices", "/dev/null rwm"), ("dev_kmsg_r", "devices", "/dev/kmsg r"),
+                                 ("dev_mknod", "devices", "/dev/null rwm"),
+                                 ("dev_mode", "devices", "/dev/kmsg r /dev/kmsg 0666"),
+                                 ("dev_kmsg_r", "devices", "/dev/kmsg r"),
                                  ("ambient", "capabilities_ambient", "CHOWN;KILL"),
                                  ("limit", "capabilities", "CHOWN;KILL;SETUID;NET_BIND_SERVICE")):
             got[key] = attempt(n.SetProperty, "nr", prop, value)
@@ -658,7 +663,7 @@ def test_non_root_container_with_root(private, tmp_path):
     assert allowed & mask("CHOWN;SETUID;SYS_CHROOT;KILL")             # chroot + isolate groups
     assert not allowed & mask("SYS_ADMIN;SYS_RAWIO;SYS_MODULE;NET_ADMIN")
     assert mask(got["ambient_allowed"]) == allowed                     # equal in a chroot
-    for key in ("cap_suid", "cap_raw", "dev_tun", "dev_kmsg_w", "dev_mknod", "child_cap", "child_dev"):
+    for key in ("cap_suid", "cap_raw", "dev_tun", "dev_kmsg_w", "dev_mknod", "dev_mode", "child_cap", "child_dev"):
         assert got[key].startswith("Permission:"), (key, got)
     for key in ("dev_kmsg_r", "ambient", "limit"):
         assert got[key] == "ok", (key, got)
@@ -666,6 +671,7 @@ def test_non_root_container_with_root(private, tmp_path):
     lines = got["out"].split("\n")
     assert lines[0] == "65534" and lines[1] == "in-root", got
     assert "kmsg" in lines and "net" not in lines and "mem" not in lines, got
+    assert "console=1:3" in lines, got                                 # an alias of /dev/null
     caps = dict((k, int(v.strip(), 16)) for k, v in (ln.split(":") for ln in lines if ln.startswith("Cap")))
     assert caps["CapBnd"] == mask("CHOWN;KILL;SETUID;NET_BIND_SERVICE") == mask(got["bnd"])
     assert caps["CapAmb"] == caps["CapEff"] == mask("CHOWN;KILL")
