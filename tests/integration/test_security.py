@@ -772,3 +772,19 @@ def test_device_sysfs_writable_with_the_device(private, tmp_path):
     for name, devices in (("sf-r", "/dev/net/tun r"), ("sf-none", "")):
         got = sys_mounts(name, devices)
         assert got["/sys"] == "ro" and TUN_SYSFS not in got, (devices, got)
+
+
+def test_devices_path_mode_owner_in_root(portod, tmp_path):
+    """A granted device appears in a root's /dev at its path with the mode
+    and owner the rule gives; a denied one ("-") is not made."""
+    from .test_isolation_fs import BUSYBOX, make_rootfs
+    if not os.path.exists(BUSYBOX):
+        pytest.skip("busybox-static is not installed")
+    c = portod.conn()
+    root = make_rootfs(str(tmp_path))
+    make(c, "sec-devroot", root=root, devices="/dev/null rw /dev/mynull 0600 nobody nogroup; /dev/zero -")
+    out = output(c, "sec-devroot", sh("stat -c '%n %a %u %g %t:%T' /dev/mynull; ls /dev; "
+                                      "echo x > /dev/mynull && echo wrote"))
+    lines = out.split("\n")
+    assert lines[0] == "/dev/mynull 600 65534 65534 1:3", out
+    assert "zero" not in lines and "null" in lines and "wrote" in lines, out
