@@ -11,7 +11,7 @@ import stat
 import pytest
 
 from .test_engine_extra import private  # noqa: F401 - fixture
-from .util import CAP_SYS_RESOURCE, PORTOCTL_BIN, cgroup_mount, have_cap, make, sh, wait_state
+from .util import CAP_SYS_RESOURCE, PORTOCTL_BIN, cgroup_mount, have_cap, make, sh, wait_for, wait_state
 
 M = 1 << 20
 
@@ -412,6 +412,32 @@ def test_isolation_binds_children_and_self(portod):
     assert "rc=0" not in rest and "parent=0" not in rest and "Permission" in rest and "self=0" in rest, out
     assert "sec-iso-evil" not in c.List() and c.GetProperty("sec-iso", "private") == ""
     assert c.GetProperty("sec-iso/a", "enable_porto") in (True, "true")
+
+
+def test_enable_porto_live_change(portod):
+    """enable_porto changes while the container runs: its next request
+    already meets the new level."""
+    c = portod.conn()
+    fifo = os.path.join(portod.tmp, "sec-np8.fifo")
+    os.mkfifo(fifo)
+    make(c, "sec-np8", env="PORTO_SOCKET=%s; P=%s" % (portod.socket, PORTOCTL_BIN), enable_porto="read-only",
+         command=sh("exec 2>&1; $P list >/dev/null; echo a=$?; read x < %s; $P list; echo b=$?" % fifo))
+    c.Start("sec-np8")
+    wait_for(lambda: "a=" in c.GetProperty("sec-np8", "stdout"), timeout=15, msg="first request")
+    c.SetProperty("sec-np8", "enable_porto", "false")
+
+    def release():
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:         # the reader is not there yet
+            return False
+        os.write(fd, b"go\n")
+        os.close(fd)
+        return True
+    wait_for(release, timeout=15, msg="the container reading the fifo")
+    c.WaitContainers(["sec-np8"], timeout=15)
+    out = c.GetProperty("sec-np8", "stdout")
+    assert "a=0" in out and "b=0" not in out and "disabled" in out, out
 
 
 def test_enable_porto_false_refused(portod):
