@@ -647,9 +647,11 @@ def test_owner_user_and_group_rules(private):
 def test_non_root_container_with_root(private, tmp_path):
     """A container of a non-root client in a busybox root of its own runs as
     that user, gets the chroot capabilities only as the rules say and no
-    device or capability its parent lacks."""
+    device or capability its parent lacks; root and bind need the owner's
+    access even when root configured them."""
     from .test_engine_extra import attempt, connect
     from .test_isolation_fs import BUSYBOX, make_rootfs
+    import porto.exceptions as porto_exc
     if not os.path.exists(BUSYBOX):
         pytest.skip("busybox-static is not installed")
     d, g_porto, _ = users_daemon(private)
@@ -702,7 +704,22 @@ def test_non_root_container_with_root(private, tmp_path):
     assert caps["CapBnd"] == mask("CHOWN;KILL;SETUID;NET_BIND_SERVICE") == mask(got["bnd"])
     assert caps["CapAmb"] == caps["CapEff"] == mask("CHOWN;KILL")
     assert not os.listdir(os.path.join(root, "dev"))                   # nothing left on the host side
-    assert "nr" not in connect(d).List()
+    c = connect(d)
+    assert "nr" not in c.List()
+    # root configures it, the owner's access decides at the start
+    theirs = make_rootfs(str(tmp_path), "roots")                       # root's, 0755
+    make(c, "nr3", owner_cred="nobody nogroup", root=theirs, command="/bin/true")
+    with pytest.raises(porto_exc.Permission):
+        c.Start("nr3")
+    c.SetProperty("nr3", "root", root)
+    c.SetProperty("nr3", "bind", "%s /mnt" % os.path.join(theirs, "etc"))
+    with pytest.raises(porto_exc.Permission):
+        c.Start("nr3")
+    c.SetProperty("nr3", "bind", "%s /mnt ro" % os.path.join(theirs, "etc"))
+    c.Start("nr3")
+    c.WaitContainers(["nr3"], timeout=15)
+    assert c.GetProperty("nr3", "exit_code") == "0"
+    c.Destroy("nr3")
 
 
 def test_nested_porto_of_non_root_owner(private):
