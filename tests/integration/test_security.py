@@ -749,10 +749,12 @@ def test_nested_porto_of_non_root_owner(private):
             n.SetProperty(name, "env", env)
             n.SetProperty(name, "enable_porto", level)
             n.SetProperty(name, "command", {"np": script, "np-fu": full}.get(name, other))
+            if name == "np":    # requests act as owner_user:owner_group
+                n.SetProperty(name, "owner_group", "ownergrp")
             n.Start(name)
             n.WaitContainers([name], timeout=30)
             out[name] = n.GetProperty(name, "stdout")
-        out["owners"] = [n.GetProperty(x, "owner_user") for x in ("np/child", "np/child2")]
+        out["owners"] = [n.GetProperty(x, p) for x in ("np/child", "np/child2") for p in ("owner_user", "owner_group")]
         return out
 
     got = as_nobody(d, g_porto, phase)
@@ -763,7 +765,7 @@ def test_nested_porto_of_non_root_owner(private):
     assert rest.split("\n")[1] == "nobody", out
     assert "sib=0" not in rest and "ContainerDoesNotExist" in rest, out
     assert "out=0" not in rest and "set=0" not in rest and "Permission" in rest, out
-    assert got["owners"] == ["nobody", "nobody"]
+    assert got["owners"] == ["nobody", "ownergrp", "nobody", "ownergrp"], got["owners"]
     names = c.List()
     assert "np/child" in names and "np/child2" in names and "outside" not in names
     assert c.GetProperty("sib", "command") == ""
