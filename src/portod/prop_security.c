@@ -226,8 +226,10 @@ static int set_task_cred(struct prop_ctx *x, const char *value)
 /* ---- owner_user, owner_group, owner_cred ----
  * The owner decides what the container's tasks and the requests from
  * inside it may do (auth.c), so a non-root client hands a container only
- * to itself and to a group it or the owner belongs to. Stopped containers
- * only: the running tasks keep the credentials they started with. */
+ * to a user whose containers it controls anyway (itself, porto-containers,
+ * <client>-containers: protocol.md 5.2) and to a group it or the owner
+ * belongs to. Stopped containers only: the running tasks keep the
+ * credentials they started with. */
 
 static int check_owner_user(struct prop_ctx *x, const char *what, uid_t uid, const char *value)
 {
@@ -237,10 +239,12 @@ static int check_owner_user(struct prop_ctx *x, const char *what, uid_t uid, con
         if (client_super(x))
                 return 0;
         client_cred(x->req->client, &cu, &cg);
-        if (uid == cu)
+        if (owner_controlled_by(uid, cu))
                 return 0;
         return perror_set(x->e, EERROR_PERMISSION, -EPERM,
-                          "%s: only root may give a container to another user (%s)", what, value);
+                          "%s: you may give a container only to a user whose containers you control "
+                          "(yourself, members of porto-containers or of <you>-containers), not to %s",
+                          what, value);
 }
 
 static int check_owner_group(struct prop_ctx *x, const char *what, uid_t owner, gid_t gid, const char *value)
@@ -300,7 +304,7 @@ static int set_owner_user(struct prop_ctx *x, const char *value)
                 return r;
         if (!client_super(x)) {
                 client_cred(x->req->client, &cu, &cg);
-                if (gid != cg && !user_in_group(uid, gid))
+                if (gid != cg && !user_in_group(uid, gid) && !user_in_group(cu, gid))
                         gid = primary_gid(uid, cg);
         }
         set_owner(x->ct, uid, gid);
@@ -578,7 +582,7 @@ struct prop prop_security_table[] = {
           get_capabilities_ambient_allowed, NULL, 0 },
         { "task_cred", "credentials of the container's tasks: uid gid groups...", PROP_PERSIST,
           get_task_cred, set_task_cred, 0 },
-        { "owner_user", "container owner user, default: creator; others than root give it only to themselves",
+        { "owner_user", "container owner user, default: creator; others than root give it only to users they control",
           0, get_owner_user, set_owner_user, 0 },
         { "owner_group", "container owner group, default: creator's; others than root: a group they or the "
           "owner belong to", 0, get_owner_group, set_owner_group, 0 },

@@ -567,10 +567,12 @@ def test_requests_from_inside_act_as_owner(portod):
 
 def users_daemon(private):
     """A daemon whose /etc/group makes nobody a porto user (write access)
-    and a member of `ownergrp`; the system's user database is untouched."""
+    and a member of `ownergrp`, and bin's containers everybody's
+    (porto-containers); the system's user database is untouched."""
     from .test_engine_extra import GroupsDaemon, free_gids
-    g_porto, g_own = free_gids(2)
-    d = private(cls=GroupsDaemon, extra_groups="porto:x:%d:nobody\nownergrp:x:%d:nobody\n" % (g_porto, g_own))
+    g_porto, g_own, g_pc = free_gids(3)
+    d = private(cls=GroupsDaemon, extra_groups="porto:x:%d:nobody\nownergrp:x:%d:nobody\n"
+                "porto-containers:x:%d:bin\n" % (g_porto, g_own, g_pc))
     return d, g_porto, g_own
 
 
@@ -587,8 +589,9 @@ def as_nobody(d, g_porto, fn):
 
 
 def test_owner_user_and_group_rules(private):
-    """Root gives a container to anyone; others only to themselves and to a
-    group they (or the owner) belong to; stopped containers only; the task
+    """Root gives a container to anyone; others only to users whose
+    containers they control (themselves, porto-containers) and to a group
+    they (or the owner) belong to; stopped containers only; the task
     credentials follow the owner unless set."""
     from .test_engine_extra import attempt, connect, kill_worker
     d, g_porto, g_own = users_daemon(private)
@@ -598,6 +601,7 @@ def test_owner_user_and_group_rules(private):
              ("bad_grp", "owner_group", "no-such-group-xyz"), ("bad_cred", "owner_cred", "nobody"),
              ("host_mode", "virt_mode", "host"), ("user_root", "user", "root"), ("group_root", "group", "root"),
              ("task_groups_root", "task_cred", "nobody nogroup 0"), ("task_root", "task_cred", "root nogroup"),
+             ("to_bin", "owner_user", "bin"), ("bin_got", "command", "true"),
              ("self", "owner_user", "nobody"), ("grp_own", "owner_group", "ownergrp"))
 
     def phase1(n):
@@ -605,6 +609,7 @@ def test_owner_user_and_group_rules(private):
         got = {"created": [n.GetProperty("ow", p) for p in ("owner_user", "owner_group")]}
         for key, prop, value in tries:
             got[key] = attempt(n.SetProperty, "ow", prop, value)
+            got[key + "_owner"] = n.GetProperty("ow", "owner_user")
         got["after"] = [n.GetProperty("ow", p) for p in ("owner_user", "owner_group", "user", "group")]
         got["cred"] = n.GetProperty("ow", "owner_cred")
         n.SetProperty("ow", "command", "sh -c 'id -u; id -g; echo $PORTO_USER $USER'")
@@ -621,7 +626,8 @@ def test_owner_user_and_group_rules(private):
         assert got[key].startswith("Permission:"), (key, got)
     for key in ("bad_user", "bad_grp", "bad_cred"):
         assert got[key].startswith("InvalidValue:"), (key, got)
-    assert got["self"] == "ok" and got["grp_own"] == "ok", got
+    assert got["self"] == "ok" and got["grp_own"] == "ok" and got["to_bin"] == "ok" and got["bin_got"] == "ok", got
+    assert got["to_bin_owner"] == "bin" and got["to_daemon_owner"] == "nobody", got
     assert got["after"] == ["nobody", "ownergrp", "nobody", "ownergrp"], got
     assert got["cred"].split()[:2] == ["65534", str(g_own)], got
     assert got["ids"] == ["65534", str(g_own), "nobody", "nobody"], got
