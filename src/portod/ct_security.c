@@ -105,6 +105,7 @@ int ct_security_spawn(const struct container *ct, struct spawn_config *cfg, stru
         /* An unprivileged daemon has nothing to hand out or drop. */
         if (geteuid() != 0)
                 return 0;
+        ct_caps_allowed(ct, &allowed, &ambient);
         /* virt_mode=host: no restrictions of its own, but never beyond the
          * parent's (a porto client inside a container could escape them). */
         if (ct->virt_mode == VIRT_HOST) {
@@ -112,8 +113,7 @@ int ct_security_spawn(const struct container *ct, struct spawn_config *cfg, stru
                         return 0;
                 ct_caps_allowed(ct->parent, &allowed, &ambient);
                 ambient = allowed;
-        } else
-                ct_caps_allowed(ct, &allowed, &ambient);
+        }
         r = caps_check_subset("capabilities_ambient", ct->cap_ambient, ambient, e);
         if (r < 0)
                 return r;

@@ -346,7 +346,7 @@ static int set_owner_cred(struct prop_ctx *x, const char *value)
 {
         _cleanup_strv_free_ char **items = NULL;
         uid_t uid;
-        gid_t gid;
+        gid_t gid, other;
         int r;
 
         r = split_escaped(value, ' ', &items);
@@ -356,10 +356,11 @@ static int set_owner_cred(struct prop_ctx *x, const char *value)
                 return pv_invalid(x->e, "owner_cred", value, "is not \"<user> <group> [groups...]\"");
         if (user_parse(items[0], &uid) < 0)
                 return pv_invalid(x->e, "owner_cred", items[0], "is not a known user name or uid");
-        for (size_t i = 1; items[i]; i++)
-                if (group_parse(items[i], &gid) < 0)
+        if (group_parse(items[1], &gid) < 0)
+                return pv_invalid(x->e, "owner_cred", items[1], "is not a known group name or gid");
+        for (size_t i = 2; items[i]; i++)
+                if (group_parse(items[i], &other) < 0)
                         return pv_invalid(x->e, "owner_cred", items[i], "is not a known group name or gid");
-        group_parse(items[1], &gid);
         r = check_owner_user(x, "owner_cred", uid, items[0]);
         if (r >= 0)
                 r = check_owner_group(x, "owner_cred", uid, gid, items[1]);
@@ -550,6 +551,19 @@ static int get_porto_namespace(struct prop_ctx *x, struct strbuf *out)
         return strbuf_append(out, x->ct->porto_namespace ? x->ct->porto_namespace : "");
 }
 
+/* A "." or ".." component: names never have them, the prefix would hide
+ * everything or suggest a way up. */
+static bool has_dot_component(const char *value)
+{
+        for (const char *p = value; *p; p = strchrnul(p, '/'), p += *p == '/') {
+                size_t len = strcspn(p, "/");
+
+                if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+                        return true;
+        }
+        return false;
+}
+
 static int set_porto_namespace(struct prop_ctx *x, const char *value)
 {
         char *v = NULL;
@@ -559,9 +573,7 @@ static int set_porto_namespace(struct prop_ctx *x, const char *value)
         for (const char *p = value; *p; p++)
                 if (!name_char_valid(*p) && *p != '/')
                         return pv_invalid(x->e, "porto_namespace", value, "has a character not allowed in names");
-        if (*value == '/' || strstr(value, "//") || streq(value, ".") || streq(value, "..") ||
-            startswith(value, "./") || startswith(value, "../") || strstr(value, "/./") || strstr(value, "/../") ||
-            endswith(value, "/.") || endswith(value, "/.."))
+        if (*value == '/' || strstr(value, "//") || has_dot_component(value))
                 return pv_invalid(x->e, "porto_namespace", value, "is not a relative name prefix");
         if (*value && !(v = strdup(value)))
                 return -ENOMEM;
