@@ -839,3 +839,37 @@ def test_devices_path_mode_owner_in_root(portod, tmp_path):
     lines = out.split("\n")
     assert lines[0] == "/dev/mynull 600 65534 65534 1:3", out
     assert "zero" not in lines and "null" in lines and "wrote" in lines, out
+
+
+def install_portoctl(root):
+    """Our portoctl and the libraries ldd names, copied into a root."""
+    import shutil
+    import subprocess
+    shutil.copy(str(PORTOCTL_BIN), os.path.join(root, "bin/portoctl"))
+    out = subprocess.run(["ldd", str(PORTOCTL_BIN)], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        path = line.split("=>")[-1].split("(")[0].strip()
+        if path.startswith("/"):
+            real = os.path.join(root, path.lstrip("/"))
+            os.makedirs(os.path.dirname(real), exist_ok=True)
+            shutil.copy(path, real)
+
+
+def test_nested_porto_in_a_root(portod, tmp_path):
+    """In a root porto's socket is bound at /run/portod.socket: the
+    container's own portoctl reaches it and creates parent/child; without
+    porto access there is no socket."""
+    from .test_isolation_fs import BUSYBOX, make_rootfs
+    if not os.path.exists(BUSYBOX):
+        pytest.skip("busybox-static is not installed")
+    root = make_rootfs(str(tmp_path))
+    install_portoctl(root)
+    c = portod.conn()
+    make(c, "sec-chp", root=root, enable_porto="isolate")
+    out = output(c, "sec-chp", sh("exec 2>&1; portoctl create child && echo made; portoctl list; "
+                                  "portoctl get self absolute_name"), timeout=30)
+    assert "made" in out and "child" in out.split() and "/porto/sec-chp" in out, out
+    assert "sec-chp/child" in c.List()
+    make(c, "sec-chp2", root=root, enable_porto="false")
+    out = output(c, "sec-chp2", sh("exec 2>&1; ls /run/portod.socket; portoctl list; echo rc=$?"))
+    assert "rc=0" not in out and "No such file" in out, out
