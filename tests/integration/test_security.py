@@ -690,6 +690,16 @@ def test_non_root_container_with_root(private, tmp_path):
         got["out"] = n.GetProperty("nr", "stdout")
         got["bnd"] = n.GetProperty("nr", "capabilities_allowed")
         n.Destroy("nr")
+        # virt_mode=os: root inside its root, still only the chroot rules
+        n.Create("nros")
+        for prop, value in (("root", root), ("virt_mode", "os"),
+                            ("command", sh("id -u > /tmp/os.out; grep ^CapBnd /proc/self/status >> /tmp/os.out"))):
+            n.SetProperty("nros", prop, value)
+        got["os_allowed"] = n.GetProperty("nros", "capabilities_allowed")
+        n.Start("nros")
+        n.WaitContainers(["nros"], timeout=20)
+        got["os_exit"] = n.GetProperty("nros", "exit_code")
+        n.Destroy("nros")
         return got
 
     got = as_nobody(d, g_porto, phase)
@@ -709,6 +719,12 @@ def test_non_root_container_with_root(private, tmp_path):
     caps = dict((k, int(v.strip(), 16)) for k, v in (ln.split(":") for ln in lines if ln.startswith("Cap")))
     assert caps["CapBnd"] == mask("CHOWN;KILL;SETUID;NET_BIND_SERVICE") == mask(got["bnd"])
     assert caps["CapAmb"] == caps["CapEff"] == mask("CHOWN;KILL")
+    assert got["os_exit"] == "0", got
+    with open(os.path.join(root, "tmp/os.out")) as f:
+        uid, bnd = f.read().split("\n")[:2]
+    # os mode means net=none: NET_ADMIN joins, nothing else
+    assert uid == "0" and int(bnd.split()[1], 16) == mask(got["os_allowed"]) == allowed | mask("NET_ADMIN"), \
+        (uid, bnd, got)
     assert not os.listdir(os.path.join(root, "dev"))                   # nothing left on the host side
     c = connect(d)
     assert "nr" not in c.List()
