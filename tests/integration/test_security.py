@@ -11,6 +11,7 @@ import stat
 import pytest
 
 from .test_engine_extra import private  # noqa: F401 - fixture
+from .test_isolation_fs import no_leaks  # noqa: F401 - fixture
 from .util import CAP_SYS_RESOURCE, PORTOCTL_BIN, cgroup_mount, have_cap, make, sh, wait_for, wait_state
 
 M = 1 << 20
@@ -818,7 +819,7 @@ TUN_SYSFS = "/sys/devices/virtual/misc/tun"
 SYSFS_CONFIG = 'container { device_sysfs { device: "/dev/net/tun" sysfs: "%s" } }\n' % TUN_SYSFS
 
 
-def test_device_sysfs_writable_with_the_device(private, tmp_path):
+def test_device_sysfs_writable_with_the_device(private, tmp_path, no_leaks):
     """container.device_sysfs: in a root /sys is read-only except the listed
     nodes of a device the container may write to."""
     from .test_engine_extra import connect
@@ -841,7 +842,7 @@ def test_device_sysfs_writable_with_the_device(private, tmp_path):
         assert got["/sys"] == "ro" and TUN_SYSFS not in got, (devices, got)
 
 
-def test_devices_path_mode_owner_in_root(portod, tmp_path):
+def test_devices_path_mode_owner_in_root(portod, tmp_path, no_leaks):
     """A granted device appears in a root's /dev at its path with the mode
     and owner the rule gives; a denied one ("-") is not made."""
     from .test_isolation_fs import BUSYBOX, make_rootfs
@@ -871,7 +872,7 @@ def install_portoctl(root):
             shutil.copy(path, real)
 
 
-def test_nested_porto_in_a_root(portod, tmp_path):
+def test_nested_porto_in_a_root(portod, tmp_path, no_leaks):
     """In a root porto's socket is bound at /run/portod.socket: the
     container's own portoctl reaches it and creates parent/child; without
     porto access there is no socket."""
