@@ -842,6 +842,16 @@ def test_device_sysfs_writable_with_the_device(private, tmp_path, no_leaks):
         assert got["/sys"] == "ro" and TUN_SYSFS not in got, (devices, got)
 
 
+@pytest.mark.parametrize("entry", ['device: "/dev/net/tun" sysfs: "/etc"', 'device: "/dev/net/tun" sysfs: "/sys/../etc"',
+                                   'device: "net/tun" sysfs: "/sys/x"'])
+def test_device_sysfs_bad_config_refused(private, entry):
+    """A device_sysfs entry outside /sys (or without a /dev device) stops
+    the daemon at start with a message naming it."""
+    with pytest.raises(RuntimeError) as ei:
+        private("container { device_sysfs { %s } }\n" % entry)
+    assert "device_sysfs" in str(ei.value), str(ei.value)
+
+
 def test_devices_path_mode_owner_in_root(portod, tmp_path, no_leaks):
     """A granted device appears in a root's /dev at its path with the mode
     and owner the rule gives; a denied one ("-") is not made."""
