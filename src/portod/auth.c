@@ -150,6 +150,11 @@ static bool owner_grants(uid_t owner, uid_t client)
         return g->allowed;
 }
 
+bool owner_controlled_by(uid_t owner, uid_t client)
+{
+        return owner == client || owner_grants(owner, client);
+}
+
 /* ns: also the porto namespace rule (not for the parent of a new
  * container, whose own name is checked instead). */
 static int check_write(struct request *req, struct container *ct, bool ns, struct perror *e)
@@ -170,7 +175,7 @@ static int check_write(struct request *req, struct container *ct, bool ns, struc
         if (client_is_super(c))
                 return 0;
         client_cred(c, &uid, &gid);
-        if (uid == ct->owner_uid || owner_grants(ct->owner_uid, uid))
+        if (owner_controlled_by(ct->owner_uid, uid))
                 return 0;
         uid_to_name(uid, cname, sizeof(cname));
         uid_to_name(ct->owner_uid, oname, sizeof(oname));

@@ -509,6 +509,9 @@ char *ct_status_path(const struct container *ct);
 /* ---- auth.c ---- */
 void client_cred(const struct client *c, uid_t *ret_uid, gid_t *ret_gid);
 bool client_is_super(const struct client *c);
+/* The "control" rule for another owner (protocol.md 1.5): owner is in
+ * group porto-containers or in <client user>-containers. */
+bool owner_controlled_by(uid_t owner, uid_t client);
 int ct_check_write(struct request *req, struct container *ct, struct perror *e);
 /* Creating full_name under parent (NULL: first level). */
 int ct_check_create(struct request *req, struct container *parent, const char *full_name, struct perror *e);

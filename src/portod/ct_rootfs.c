@@ -356,7 +356,7 @@ static int check_host_symlinks(const struct container *ct, bool chroot, struct p
 }
 
 /* container.device_sysfs of portod.conf: the sysfs paths of a device the
- * container may use (r or w in its devices, or every device where device
+ * container may write to (w in its devices, or every device where device
  * control is off) stay writable in its read-only /sys. */
 static int device_sysfs(struct ct_rootfs_holder *h, const struct container *ct, bool chroot)
 {
@@ -369,7 +369,7 @@ static int device_sysfs(struct ct_rootfs_holder *h, const struct container *ct, 
                 /* A device missing on this host grants nothing. */
                 if (stat(d->device, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
                         continue;
-                if (!all && !dev_set_allows(&h->devices, S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev),
+                if (!all && !dev_set_may_write(&h->devices, S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev),
                                             minor(st.st_rdev)))
                         continue;
                 for (size_t j = 0; j < d->n_sysfs; j++)

@@ -102,11 +102,18 @@ int ct_security_spawn(const struct container *ct, struct spawn_config *cfg, stru
                 cfg->groups = ct->task_groups;
                 cfg->n_groups = ct->n_task_groups;
         }
-        /* virt_mode=host: no security restrictions; an unprivileged daemon
-         * has nothing to hand out or drop. */
-        if (ct->virt_mode == VIRT_HOST || geteuid() != 0)
+        /* An unprivileged daemon has nothing to hand out or drop. */
+        if (geteuid() != 0)
                 return 0;
         ct_caps_allowed(ct, &allowed, &ambient);
+        /* virt_mode=host: no restrictions of its own, but never beyond the
+         * parent's (a porto client inside a container could escape them). */
+        if (ct->virt_mode == VIRT_HOST) {
+                if (ct_is_root(ct->parent))
+                        return 0;
+                ct_caps_allowed(ct->parent, &allowed, &ambient);
+                ambient = allowed;
+        }
         r = caps_check_subset("capabilities_ambient", ct->cap_ambient, ambient, e);
         if (r < 0)
                 return r;

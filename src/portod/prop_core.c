@@ -44,18 +44,6 @@ static int get_parent(struct prop_ctx *x, struct strbuf *out)
         return strbuf_printf(out, "/porto/%s", p->name);
 }
 
-static int get_owner_user(struct prop_ctx *x, struct strbuf *out)
-{
-        char buf[64];
-        return strbuf_append(out, uid_to_name(x->ct->owner_uid, buf, sizeof(buf)));
-}
-
-static int get_owner_group(struct prop_ctx *x, struct strbuf *out)
-{
-        char buf[64];
-        return strbuf_append(out, gid_to_name(x->ct->owner_gid, buf, sizeof(buf)));
-}
-
 /* ---- private ---- */
 
 #define PRIVATE_MAX 4096
@@ -218,8 +206,6 @@ struct prop prop_core_table[] = {
         { "absolute_namespace", "full container namespace including parent namespaces", PROP_RO,
           get_absolute_namespace, NULL, 0 },
         { "parent", "parent container absolute name", PROP_RO, get_parent, NULL, 0 },
-        { "owner_user", "container owner user", PROP_RO, get_owner_user, NULL, 0 },
-        { "owner_group", "container owner group", PROP_RO, get_owner_group, NULL, 0 },
         { "private", "user-defined text, up to 4096 bytes", PROP_PERSIST | PROP_DYNAMIC, get_private, set_private, 0 },
         { "labels", "user-defined labels, syntax: <PREFIX.name>: <value>; ...",
           PROP_PERSIST | PROP_DYNAMIC | PROP_INDEXED, get_labels, set_labels, 0 },

@@ -538,6 +538,10 @@ static int set_virt_mode(struct prop_ctx *x, const char *value)
 
         if (virt_mode_from_string(value, &m) < 0)
                 return pv_invalid(x->e, "virt_mode", value, "is not one of app, os, job, host");
+        /* host lifts the container's own security restrictions */
+        if (m == VIRT_HOST && x->req && x->req->client && !client_is_super(x->req->client))
+                return perror_set(x->e, EERROR_PERMISSION, -EPERM,
+                                  "virt_mode: host (no security restrictions) needs root");
         x->ct->virt_mode = m;
         return 0;
 }
@@ -591,7 +595,7 @@ struct prop prop_process_table[] = {
           get_stderr_path, set_stderr_path, 0 },
         { "stdout_limit", "limit of the internal stdout/stderr storage", PROP_PERSIST | PROP_DYNAMIC,
           get_stdout_limit, set_stdout_limit, 0 },
-        { "virt_mode", "virtualization mode: app|os|job|host (os: command /sbin/init as pid 1, user root, std streams /dev/null, net none, cwd /, SIGPWR on stop)", PROP_PERSIST, get_virt_mode, set_virt_mode, 0 },
+        { "virt_mode", "virtualization mode: app|os|job|host (os: command /sbin/init as pid 1, user root, std streams /dev/null, net none, cwd /, SIGPWR on stop; host: no security restrictions of its own, root only)", PROP_PERSIST, get_virt_mode, set_virt_mode, 0 },
         { "isolate", "new pid/ipc/uts namespaces (nested in an isolated parent's), a fresh /proc and a new "
                       "environment (parents' env not inherited)", PROP_PERSIST, get_isolate, set_isolate, 0 },
         { "hostname", "hostname inside the container (with isolate); in a root also /etc/hostname", PROP_PERSIST,

@@ -223,6 +223,115 @@ static int set_task_cred(struct prop_ctx *x, const char *value)
         return 0;
 }
 
+/* ---- owner_user, owner_group, owner_cred ----
+ * The owner decides what the container's tasks and the requests from
+ * inside it may do (auth.c), so a non-root client hands a container only
+ * to a user whose containers it controls anyway (itself, porto-containers,
+ * <client>-containers: protocol.md 5.2) and to a group it or the owner
+ * belongs to. Stopped containers only: the running tasks keep the
+ * credentials they started with. */
+
+static int check_owner_user(struct prop_ctx *x, const char *what, uid_t uid, const char *value)
+{
+        uid_t cu;
+        gid_t cg;
+
+        if (client_super(x))
+                return 0;
+        client_cred(x->req->client, &cu, &cg);
+        if (owner_controlled_by(uid, cu))
+                return 0;
+        return perror_set(x->e, EERROR_PERMISSION, -EPERM,
+                          "%s: you may give a container only to a user whose containers you control "
+                          "(yourself, members of porto-containers or of <you>-containers), not to %s",
+                          what, value);
+}
+
+static int check_owner_group(struct prop_ctx *x, const char *what, uid_t owner, gid_t gid, const char *value)
+{
+        uid_t cu;
+        gid_t cg;
+
+        if (client_super(x))
+                return 0;
+        client_cred(x->req->client, &cu, &cg);
+        if (gid == cg || user_in_group(cu, gid) || user_in_group(owner, gid))
+                return 0;
+        return perror_set(x->e, EERROR_PERMISSION, -EPERM,
+                          "%s: neither you nor the owner is a member of group %s", what, value);
+}
+
+/* The task credentials follow the owner unless they were set. */
+static void set_owner(struct container *ct, uid_t uid, gid_t gid)
+{
+        if (!prop_name_is_set(ct, "user"))
+                ct->user = uid;
+        if (!prop_name_is_set(ct, "group"))
+                ct->group = gid;
+        ct->owner_uid = uid;
+        ct->owner_gid = gid;
+}
+
+static int get_owner_user(struct prop_ctx *x, struct strbuf *out)
+{
+        char buf[64];
+
+        return strbuf_append(out, uid_to_name(x->ct->owner_uid, buf, sizeof(buf)));
+}
+
+static gid_t primary_gid(uid_t uid, gid_t fallback)
+{
+        struct passwd pw, *res = NULL;
+        char tmp[2048];
+
+        if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) != 0 || !res)
+                return fallback;
+        return res->pw_gid;
+}
+
+/* The group stays when the new owner or the client is in it (or the client
+ * is root), as in the original; else it becomes the new owner's own. */
+static int set_owner_user(struct prop_ctx *x, const char *value)
+{
+        gid_t gid = x->ct->owner_gid, cg = gid;
+        uid_t uid, cu = 0;
+        int r;
+
+        if (user_parse(value, &uid) < 0)
+                return pv_invalid(x->e, "owner_user", value, "is not a known user name or uid");
+        r = check_owner_user(x, "owner_user", uid, value);
+        if (r < 0)
+                return r;
+        if (!client_super(x)) {
+                client_cred(x->req->client, &cu, &cg);
+                if (gid != cg && !user_in_group(uid, gid) && !user_in_group(cu, gid))
+                        gid = primary_gid(uid, cg);
+        }
+        set_owner(x->ct, uid, gid);
+        return 0;
+}
+
+static int get_owner_group(struct prop_ctx *x, struct strbuf *out)
+{
+        char buf[64];
+
+        return strbuf_append(out, gid_to_name(x->ct->owner_gid, buf, sizeof(buf)));
+}
+
+static int set_owner_group(struct prop_ctx *x, const char *value)
+{
+        gid_t gid;
+        int r;
+
+        if (group_parse(value, &gid) < 0)
+                return pv_invalid(x->e, "owner_group", value, "is not a known group name or gid");
+        r = check_owner_group(x, "owner_group", x->ct->owner_uid, gid, value);
+        if (r < 0)
+                return r;
+        set_owner(x->ct, x->ct->owner_uid, gid);
+        return 0;
+}
+
 static int get_owner_cred(struct prop_ctx *x, struct strbuf *out)
 {
         gid_t groups[256];
@@ -231,18 +340,15 @@ static int get_owner_cred(struct prop_ctx *x, struct strbuf *out)
         return format_cred(out, x->ct->owner_uid, x->ct->owner_gid, groups, n);
 }
 
-/* Only a super-user hands a container to someone else; the task
- * credentials follow the owner unless they were set. */
+/* "uid gid [groups...]": the supplementary groups come from the user
+ * database (they are shown, not stored); listed ones must exist. */
 static int set_owner_cred(struct prop_ctx *x, const char *value)
 {
-        struct container *ct = x->ct;
         _cleanup_strv_free_ char **items = NULL;
         uid_t uid;
-        gid_t gid;
+        gid_t gid, other;
         int r;
 
-        if (!client_super(x))
-                return perror_set(x->e, EERROR_PERMISSION, -EPERM, "owner_cred: only root may change the owner");
         r = split_escaped(value, ' ', &items);
         if (r < 0)
                 return r;
@@ -252,12 +358,15 @@ static int set_owner_cred(struct prop_ctx *x, const char *value)
                 return pv_invalid(x->e, "owner_cred", items[0], "is not a known user name or uid");
         if (group_parse(items[1], &gid) < 0)
                 return pv_invalid(x->e, "owner_cred", items[1], "is not a known group name or gid");
-        if (!prop_name_is_set(ct, "user"))
-                ct->user = uid;
-        if (!prop_name_is_set(ct, "group"))
-                ct->group = gid;
-        ct->owner_uid = uid;
-        ct->owner_gid = gid;
+        for (size_t i = 2; items[i]; i++)
+                if (group_parse(items[i], &other) < 0)
+                        return pv_invalid(x->e, "owner_cred", items[i], "is not a known group name or gid");
+        r = check_owner_user(x, "owner_cred", uid, items[0]);
+        if (r >= 0)
+                r = check_owner_group(x, "owner_cred", uid, gid, items[1]);
+        if (r < 0)
+                return r;
+        set_owner(x->ct, uid, gid);
         return 0;
 }
 
@@ -289,8 +398,10 @@ static int check_host_access(struct prop_ctx *x, const struct dev_set *s)
 
                 if (!d->present)
                         continue;
-                if (((d->access & DEV_ACC_READ) && !(may & 4)) || ((d->access & DEV_ACC_WRITE) && !(may & 2)) ||
-                    (d->access & DEV_ACC_MKNOD))
+                if (d->access & DEV_ACC_MKNOD)
+                        return perror_set(x->e, EERROR_PERMISSION, -EPERM,
+                                          "devices: %s: only root may grant m (mknod)", d->device);
+                if (((d->access & DEV_ACC_READ) && !(may & 4)) || ((d->access & DEV_ACC_WRITE) && !(may & 2)))
                         return perror_set(x->e, EERROR_PERMISSION, -EPERM,
                                           "devices: %s: you have no such access to the host device", d->device);
         }
@@ -440,6 +551,19 @@ static int get_porto_namespace(struct prop_ctx *x, struct strbuf *out)
         return strbuf_append(out, x->ct->porto_namespace ? x->ct->porto_namespace : "");
 }
 
+/* A "." or ".." component: names never have them, the prefix would hide
+ * everything or suggest a way up. */
+static bool has_dot_component(const char *value)
+{
+        for (const char *p = value; *p; p = strchrnul(p, '/'), p += *p == '/') {
+                size_t len = strcspn(p, "/");
+
+                if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+                        return true;
+        }
+        return false;
+}
+
 static int set_porto_namespace(struct prop_ctx *x, const char *value)
 {
         char *v = NULL;
@@ -449,7 +573,7 @@ static int set_porto_namespace(struct prop_ctx *x, const char *value)
         for (const char *p = value; *p; p++)
                 if (!name_char_valid(*p) && *p != '/')
                         return pv_invalid(x->e, "porto_namespace", value, "has a character not allowed in names");
-        if (*value == '/' || strstr(value, "//"))
+        if (*value == '/' || strstr(value, "//") || has_dot_component(value))
                 return pv_invalid(x->e, "porto_namespace", value, "is not a relative name prefix");
         if (*value && !(v = strdup(value)))
                 return -ENOMEM;
@@ -470,8 +594,12 @@ struct prop prop_security_table[] = {
           get_capabilities_ambient_allowed, NULL, 0 },
         { "task_cred", "credentials of the container's tasks: uid gid groups...", PROP_PERSIST,
           get_task_cred, set_task_cred, 0 },
-        { "owner_cred", "credentials of the container's owner: uid gid groups... (root may set)", 0,
-          get_owner_cred, set_owner_cred, 0 },
+        { "owner_user", "container owner user, default: creator; others than root give it only to users they control",
+          0, get_owner_user, set_owner_user, 0 },
+        { "owner_group", "container owner group, default: creator's; others than root: a group they or the "
+          "owner belong to", 0, get_owner_group, set_owner_group, 0 },
+        { "owner_cred", "credentials of the container's owner: uid gid groups... (rules of owner_user/owner_group)",
+          0, get_owner_cred, set_owner_cred, 0 },
         { "devices",
           "access to devices: <device> [r][w][m][-][?][*] [path] [mode] [user] [group] | preset <name>; ...",
           PROP_PERSIST | PROP_DYNAMIC, get_devices, set_devices, 0 },

@@ -101,6 +101,11 @@ static int check_node_path(const char *what, const char *path, char **ret, struc
         if (r < 0 || path[0] != '/' || !streq(norm, path))
                 return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
                                   "devices: %s \"%s\" must be a normalized absolute path", what, path);
+        for (const char *p = path; *p; p++)
+                if ((unsigned char) *p < 0x20 || *p == 0x7f)
+                        return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
+                                          "devices: %s has a control character (byte 0x%02x)", what,
+                                          (unsigned char) *p);
         if (!mnt_path_is_under(norm, "/dev") || streq(norm, "/dev"))
                 return perror_set(e, EERROR_INVALID_VALUE, -EINVAL, "devices: %s \"%s\" is not in /dev", what, path);
         *ret = TAKE_PTR(norm);
@@ -582,12 +587,12 @@ static char *rule_text(const struct dev_rule *d, unsigned acc)
         return strdup_printf("%c %u:%s %s", d->type, d->major, minor, a);
 }
 
-bool dev_set_allows(const struct dev_set *s, char type, unsigned major, unsigned minor)
+bool dev_set_may_write(const struct dev_set *s, char type, unsigned major, unsigned minor)
 {
         for (size_t i = 0; i < s->n; i++) {
                 const struct dev_rule *d = &s->rules[i];
 
-                if (d->resolved && d->present && (d->access & (DEV_ACC_READ | DEV_ACC_WRITE)) && d->type == type &&
+                if (d->resolved && d->present && (d->access & DEV_ACC_WRITE) && d->type == type &&
                     d->major == major && (d->wildcard || d->minor == minor))
                         return true;
         }

@@ -84,9 +84,9 @@ int dev_check_subset(const struct dev_set *child, const struct dev_set *parent, 
  * (the client) neither owns on the host nor is root for. */
 int dev_check_owner_change(const struct dev_set *s, uid_t uid, struct perror *e);
 
-/* Whether a present rule of s (resolved) gives r or w access to the node
+/* Whether a present rule of s (resolved) gives write access to the node
  * type ('c'/'b') major:minor. */
-bool dev_set_allows(const struct dev_set *s, char type, unsigned major, unsigned minor);
+bool dev_set_may_write(const struct dev_set *s, char type, unsigned major, unsigned minor);
 
 /* v1 devices.allow lines ("c 1:3 rw", "c 136:* rw") of the present rules
  * with access; NULL-terminated, malloc'ed. */

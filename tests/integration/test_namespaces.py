@@ -267,7 +267,7 @@ def test_device_sysfs(private, rootfs, tmp_path):
               "echo 1 > /sys/block/loop{n}/uevent 2>/dev/null || echo uevent-ro").format(n=n)
     before = mountinfo()
     cases = [("granted-root", dict(root=rootfs, devices="/dev/loop%d rw" % n), True),
-             ("readonly-node", dict(root=rootfs, devices="/dev/loop%d r" % n), True),
+             ("readonly-node", dict(root=rootfs, devices="/dev/loop%d r" % n), False),
              ("denied-root", dict(root=rootfs, devices="/dev/loop%d -" % n), False),
              ("plain-root", dict(root=rootfs), False),
              ("granted-netnone", dict(net="none", devices="/dev/loop%d rw" % n), True),

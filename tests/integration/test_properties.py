@@ -54,7 +54,7 @@ def test_empty_index_invalid_property(portod):
 
 
 @pytest.mark.parametrize("prop", ["state", "id", "level", "root_pid", "exit_code", "absolute_name",
-                                  "parent", "creation_time", "owner_user", "stdout_offset",
+                                  "parent", "creation_time", "absolute_namespace", "stdout_offset",
                                   "process_count", "cgroups", "time"])
 def test_read_only_set_invalid_value(portod, prop):
     c = portod.conn()
@@ -67,7 +67,8 @@ def test_non_dynamic_while_running(portod):
     c = portod.conn()
     start(c, "pr-nd", command=SLEEP)
     for prop, value in (("command", "sleep 5"), ("isolate", "false"), ("user", "nobody"),
-                        ("cwd", "/"), ("stdout_path", "/dev/null"), ("virt_mode", "job")):
+                        ("cwd", "/"), ("stdout_path", "/dev/null"), ("virt_mode", "job"),
+                        ("owner_user", "nobody"), ("owner_group", "nogroup"), ("owner_cred", "nobody nogroup")):
         with pytest.raises(portod.exc.InvalidState):
             c.SetProperty("pr-nd", prop, value)
     assert c.GetProperty("pr-nd", "command") == SLEEP

@@ -227,7 +227,7 @@ static struct dev_rule fake(char type, unsigned major, unsigned minor, bool wild
                                    .host_uid = 1000, .host_gid = 1000 };
 }
 
-static void test_allows(void **state)
+static void test_may_write(void **state)
 {
         struct dev_rule rules[] = {
                 fake('c', 1, 3, false, DEV_ACC_READ),
@@ -239,18 +239,20 @@ static void test_allows(void **state)
         struct dev_set s = { rules, ELEMENTSOF(rules) };
 
         (void) state;
-        assert_true(dev_set_allows(&s, 'c', 1, 3));
-        assert_false(dev_set_allows(&s, 'b', 1, 3));           /* type matters */
-        assert_false(dev_set_allows(&s, 'c', 1, 5));
-        assert_true(dev_set_allows(&s, 'b', 7, 12));           /* every minor */
-        assert_false(dev_set_allows(&s, 'c', 7, 12));
-        assert_false(dev_set_allows(&s, 'c', 10, 200));
-        assert_false(dev_set_allows(&s, 'c', 10, 229));
+        assert_false(dev_set_may_write(&s, 'c', 1, 3));          /* read only */
+        rules[0].access |= DEV_ACC_WRITE;
+        assert_true(dev_set_may_write(&s, 'c', 1, 3));
+        assert_false(dev_set_may_write(&s, 'b', 1, 3));           /* type matters */
+        assert_false(dev_set_may_write(&s, 'c', 1, 5));
+        assert_true(dev_set_may_write(&s, 'b', 7, 12));           /* every minor */
+        assert_false(dev_set_may_write(&s, 'c', 7, 12));
+        assert_false(dev_set_may_write(&s, 'c', 10, 200));
+        assert_false(dev_set_may_write(&s, 'c', 10, 229));
         rules[4].present = false;                              /* optional, missing */
-        assert_false(dev_set_allows(&s, 'c', 5, 1));
+        assert_false(dev_set_may_write(&s, 'c', 5, 1));
         rules[4].present = true;
         rules[4].resolved = false;
-        assert_false(dev_set_allows(&s, 'c', 5, 1));
+        assert_false(dev_set_may_write(&s, 'c', 5, 1));
 }
 
 static void test_subset(void **state)
@@ -368,7 +370,7 @@ int main(void)
                 cmocka_unit_test(test_format),      cmocka_unit_test(test_presets),
                 cmocka_unit_test(test_defaults_merge), cmocka_unit_test(test_resolve),
                 cmocka_unit_test(test_subset),      cmocka_unit_test(test_owner_change),
-                cmocka_unit_test(test_garbage),     cmocka_unit_test(test_allows),
+                cmocka_unit_test(test_garbage),     cmocka_unit_test(test_may_write),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
