@@ -10,7 +10,7 @@ import time
 
 from . import util
 from .test_engine_extra import (  # noqa: F401 - `private` is a fixture
-    GroupsDaemon, as_user, free_gids, kill_worker, private)
+    GroupsDaemon, as_user, connect, daemon_roots, free_gids, kill_worker, private, sigterm_master)
 from .util import EError, rpc_pb2, wait_for, wait_state
 
 OK = EError.Value("Success")
@@ -477,3 +477,40 @@ def test_frozen_survives_reload_and_upgrade(private):
     assert portod_cmd(d, "unfreeze").returncode == 0
     assert portod_cmd(d, "reload").returncode == 0
     assert as_user(uid, uid, [gid], create("fr-c")) == "Success"
+
+
+def test_portod_status_running_and_stopped(private):
+    d = private()
+    r = portod_cmd(d, "status")
+    assert (r.returncode, r.stdout) == (0, "running\n"), r
+    sigterm_master(d)
+    r = portod_cmd(d, "status")
+    assert (r.returncode, r.stdout) == (1, "stopped\n"), r
+
+
+def test_discard_forgets_containers_and_kills_what_they_ran(private):
+    """`portod --discard` starts clean: the saved containers are gone, their
+    processes killed and their cgroups removed, not left running unmanaged."""
+    d = private()
+    c = connect(d)
+    c.Create("keep")
+    c.SetProperty("keep", "command", "sleep 1000")
+    c.Start("keep")
+    c.Create("keep/kid")
+    c.SetProperty("keep/kid", "command", "sleep 1000")
+    c.Start("keep/kid")
+    pids = [int(c.GetProperty(n, "root_pid")) for n in ("keep", "keep/kid")]
+    c.disconnect()
+    sigterm_master(d)
+    assert all(util.pid_alive(p) for p in pids)
+
+    plain_argv = d.argv
+    d.argv = lambda: plain_argv() + ["--discard"]
+    d.start()
+    c = connect(d)
+    assert c.List() == []
+    c.disconnect()
+    wait_for(lambda: not any(util.pid_alive(p) for p in pids), 10, msg="discarded processes killed")
+    left = [top for _, top in daemon_roots(d.prefix) if os.path.exists(os.path.join(top, "keep"))]
+    assert not left, left
+    assert os.listdir(os.path.join(d.state_dir, "kvs")) == []
