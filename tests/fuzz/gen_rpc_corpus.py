@@ -8,48 +8,18 @@ Python API would send them. Re-run after rpc.proto changes:
 Files named crash-* in that directory are regression inputs kept from
 fuzzer findings; this script never touches them."""
 
-import hashlib
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
-from porto import rpc_pb2  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, ".."))
+from integration.util import frame, request as req  # noqa: E402
 
 OUT = os.path.join(HERE, "corpus", "rpc")
 
 
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def req(method, **fields):
-    r = rpc_pb2.TContainerRequest()
-    sub = getattr(r, method)
-    sub.SetInParent()
-    for k, v in fields.items():
-        a = getattr(sub, k)
-        if isinstance(v, (list, tuple)):
-            a.extend(v)
-        else:
-            setattr(sub, k, v)
-    return r
-
-
 def frames(*reqs):
-    out = b""
-    for r in reqs:
-        data = r.SerializeToString()
-        out += varint(len(data)) + data
-    return out
+    return b"".join(frame(r.SerializeToString()) for r in reqs)
 
 
 PROPS = [("command", "sleep 1"), ("env", "A=1; B=2"), ("memory_limit", "64M"), ("cpu_limit", "1.5c"),
