@@ -98,6 +98,95 @@ def test_porto_starts_counts_worker_restarts(private):
     assert s2.master_uptime >= 1 and s2.porto_uptime <= s2.master_uptime
 
 
+def log_size_and_lines(d):
+    with open(d.log, "rb") as f:
+        data = f.read()
+    return len(data), data.count(b"\n")
+
+
+class FileLogDaemon(util.Daemon):
+    """Logs to its --log file (not stderr): log_open counts opens."""
+    def argv(self):
+        return [a for a in super().argv() if a != "--stdlog"]
+
+
+def test_log_counters_match_the_log_file(private):
+    """log_lines/log_bytes count what master and workers wrote to the log
+    (the file is new: it holds exactly that), across a worker restart."""
+    d = private(cls=FileLogDaemon)
+    util.raw_call(d.socket, "create", name="logcount")
+
+    def settled():
+        s = get_system(d.socket)
+        return (s.log_bytes, s.log_lines) == log_size_and_lines(d) and s
+    s = wait_for(settled, 10, msg="log counters equal to the log file")
+    assert s.log_lines > 2 and s.log_open >= 2          # master and worker opened it
+    assert s.log_lines_lost == 0 and s.log_bytes_lost == 0
+    kill_worker(d)
+    s2 = wait_for(settled, 10, msg="log counters equal to the log file after a worker restart")
+    assert s2.log_lines > s.log_lines and s2.log_open > s.log_open
+
+
+def test_counters_survive_worker_restart(private):
+    d = private()
+    c = util.raw_call
+    assert c(d.socket, "create", name="keep-a").error == OK
+    assert c(d.socket, "getProperty", name="nope", property="state").error != OK
+    before = get_system(d.socket)
+    assert before.container_created == 1
+    kill_worker(d)
+    after = get_system(d.socket)
+    assert after.porto_starts == 2
+    assert after.container_created == 1
+    assert after.request_failed >= before.request_failed
+    assert after.request_completed > before.request_completed
+    assert after.client_connected > before.client_connected
+    assert after.request_queued == 1                    # only this request
+
+
+def test_oom_and_aging_counters(private):
+    d = private()
+    c = connect(d)
+    c.Create("oom")
+    c.SetProperty("oom", "memory_limit", "64M")
+    c.SetProperty("oom", "command", "/usr/bin/python3 -c 'b = bytearray(200 << 20); import time; time.sleep(5)'")
+    c.Start("oom")
+    c.WaitContainers(["oom"], timeout=30)
+    assert c.GetProperty("oom", "oom_killed") is True
+    s = get_system(d.socket)
+    assert s.container_oom == 1 and s.container_buried == 0
+    c.Create("aged")
+    c.SetProperty("aged", "command", "true")
+    c.SetProperty("aged", "aging_time", "1")
+    c.Start("aged")
+    wait_for(lambda: "aged" not in c.List(), 15, msg="aged container destroyed")
+    s = get_system(d.socket)
+    assert s.container_buried == 1 and s.container_oom == 1
+    c.Destroy("oom")                                    # by hand: not buried
+    s = get_system(d.socket)
+    assert s.container_buried == 1
+    c.disconnect()
+    kill_worker(d)
+    s = get_system(d.socket)
+    assert (s.container_oom, s.container_buried) == (1, 1)
+
+
+def test_stream_rotation_counted(private):
+    d = private()
+    c = connect(d)
+    c.Create("rot")
+    c.SetProperty("rot", "stdout_limit", "64K")
+    c.SetProperty("rot", "command", util.sh("head -c 300000 /dev/zero | tr '\\0' x; echo; echo end; "
+                                            "exec sleep 1000"))
+    c.Start("rot")
+    wait_for(lambda: "end" in c.GetProperty("rot", "stdout"), 10, msg="rot output")
+    offset = int(c.GetProperty("rot", "stdout_offset"))
+    assert offset > 0
+    s = get_system(d.socket)
+    assert s.stream_rotate_bytes == offset and s.stream_rotate_errors == 0
+    c.disconnect()
+
+
 # ---------------------------------------------------------------------------
 # SetSystem
 
