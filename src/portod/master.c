@@ -577,7 +577,7 @@ static int save_pending(void)
 static void upgrade_exec(void)
 {
         _cleanup_strv_free_ char **argv = NULL, **opts = options_argv(M.opts);
-        char env[64];
+        char env[64], stats_env[16];
 
         int state_fd = save_pending();
         if (state_fd < 0) {
@@ -592,8 +592,10 @@ static void upgrade_exec(void)
                 if (strv_push(&argv, *o) < 0)
                         goto out;
         snprintf(env, sizeof(env), "%d,%d,%d", M.listen_fd, M.lock_fd, state_fd);
+        snprintf(stats_env, sizeof(stats_env), "%d", M.stats_fd);
         if (fcntl(M.listen_fd, F_SETFD, 0) < 0 || fcntl(M.lock_fd, F_SETFD, 0) < 0 ||
-            setenv(PORTOD_UPGRADE_ENV, env, 1) < 0) {
+            setenv(PORTOD_UPGRADE_ENV, env, 1) < 0 ||
+            (M.stats_fd >= 0 && (fcntl(M.stats_fd, F_SETFD, 0) < 0 || setenv(PORTOD_STATS_ENV, stats_env, 1) < 0))) {
                 log_error_errno(-errno, "upgrade: cannot pass file descriptors: %m; master stays");
                 goto out;
         }
@@ -604,8 +606,11 @@ static void upgrade_exec(void)
         log_error_errno(-errno, "upgrade: cannot execute %s: %m; master stays", M.exe);
 out:
         (void)unsetenv(PORTOD_UPGRADE_ENV);
+        (void)unsetenv(PORTOD_STATS_ENV);
         (void)fcntl(M.listen_fd, F_SETFD, FD_CLOEXEC);
         (void)fcntl(M.lock_fd, F_SETFD, FD_CLOEXEC);
+        if (M.stats_fd >= 0)
+                (void)fcntl(M.stats_fd, F_SETFD, FD_CLOEXEC);
         safe_close(state_fd);
 }
 

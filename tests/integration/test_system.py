@@ -544,7 +544,33 @@ def test_portod_upgrade_command(private):
     assert d.worker_pid() != old and d.alive()
     assert "adopted socket" in d.read_logs()
     assert c(d.socket, "getProperty", name="upc", property="root_pid").getProperty.value == pid
-    assert get_system(d.socket).porto_starts == 1   # a new master counts afresh
+
+
+def test_upgrade_keeps_master_uptime_and_counters(private):
+    """The master re-executed by `portod upgrade` keeps the statistics page:
+    porto_starts goes on counting, master_uptime runs from the first start."""
+    d = private()
+    c = util.raw_call
+    assert c(d.socket, "create", name="upc").error == OK
+    time.sleep(2.2)
+    kill_worker(d)
+    before = get_system(d.socket)
+    assert before.porto_starts == 2 and before.master_uptime >= 2
+    old = d.worker_pid()
+    r = portod_cmd(d, "upgrade")
+    assert r.returncode == 0, r.stderr
+    assert d.worker_pid() != old and d.alive()
+    s = get_system(d.socket)
+    assert s.porto_starts == 3
+    assert s.master_uptime >= before.master_uptime >= 2
+    assert s.porto_uptime < 2 <= s.master_uptime
+    assert s.container_created == 1 and s.request_completed > before.request_completed
+    assert s.log_lines > before.log_lines
+    assert "keeps the statistics (3 workers started)" not in d.read_logs()
+    assert "keeps the statistics (2 workers started)" in d.read_logs(), d.log_tail()
+    r = portod_cmd(d, "upgrade")
+    assert r.returncode == 0, r.stderr
+    assert get_system(d.socket).porto_starts == 4
 
 
 def test_frozen_survives_reload_and_upgrade(private):
