@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -171,6 +172,30 @@ static bool wait_gone(pid_t pid, uint64_t timeout_ms)
                 usleep(20000);
         }
         return true;
+}
+
+/* ---- process setup ----------------------------------------------------- */
+
+void raise_nofile_limit(void)
+{
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+                log_warning_errno(-errno, "getrlimit(RLIMIT_NOFILE): %m");
+                return;
+        }
+        rlim_t old = rl.rlim_cur;
+        if (rl.rlim_cur == rl.rlim_max) {
+                log_info("open files limit (RLIMIT_NOFILE): soft %llu = hard", (unsigned long long)rl.rlim_cur);
+                return;
+        }
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+                log_warning_errno(-errno, "cannot raise the open files limit (RLIMIT_NOFILE) from %llu to %llu: %m",
+                                  (unsigned long long)old, (unsigned long long)rl.rlim_max);
+                return;
+        }
+        log_info("open files limit (RLIMIT_NOFILE): soft raised from %llu to the hard %llu",
+                 (unsigned long long)old, (unsigned long long)rl.rlim_max);
 }
 
 /* ---- commands ---------------------------------------------------------- */

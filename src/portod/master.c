@@ -682,6 +682,7 @@ int master_main(const struct portod_options *o)
         M.exit_code = 1;
         master_stats();
         log_set_ident("portod-master");
+        raise_nofile_limit();
         ssize_t n = readlink("/proc/self/exe", M.exe, sizeof(M.exe) - 1);
         if (n <= 0)
                 return log_error_errno(-errno, "cannot resolve /proc/self/exe: %m"), 1;

@@ -73,6 +73,10 @@ struct chan_msg {
         int32_t status;
 };
 
+/* Raise our RLIMIT_NOFILE soft limit to the hard one (master and worker at
+ * start: they hold a socket per client and fds per container) and log the
+ * values. */
+void raise_nofile_limit(void);
 /* The master process; returns the exit code of `portod daemon`. */
 int master_main(const struct portod_options *o);
 /* Set in the environment of a master re-executing itself (`portod upgrade`):

@@ -187,6 +187,34 @@ def test_stream_rotation_counted(private):
     c.disconnect()
 
 
+def nofile_limits(pid):
+    with open("/proc/%d/limits" % pid) as f:
+        for line in f:
+            if line.startswith("Max open files"):
+                soft, hard = line.split()[3:5]
+                return int(soft), int(hard)
+    raise AssertionError("no Max open files in /proc/%d/limits" % pid)
+
+
+def test_daemon_raises_its_open_files_soft_limit(private):
+    """Started with a low soft RLIMIT_NOFILE, master and worker raise it to
+    the hard limit (they serve many clients and containers) and say so."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    low = min(soft, 512)
+    assert hard > low, "the hard limit leaves nothing to raise"
+    resource.setrlimit(resource.RLIMIT_NOFILE, (low, hard))
+    try:
+        d = private()                                   # inherits the low soft limit
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert nofile_limits(d.proc.pid) == (hard, hard)
+    assert nofile_limits(d.worker_pid()) == (hard, hard)
+    assert "soft raised from %d to the hard %d" % (low, hard) in d.read_logs(), d.log_tail()
+    kill_worker(d)                                      # a restarted worker too
+    assert nofile_limits(d.worker_pid()) == (hard, hard)
+
+
 # ---------------------------------------------------------------------------
 # SetSystem
 
