@@ -59,7 +59,7 @@ int system_stats_attach(int fd, bool keep)
         int r = fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ? -errno : use_page(fd);
         if (!keep || r < 0)
                 safe_close(fd);
-        return r < 0 ? r : fd;
+        return r < 0 ? r : keep ? fd : 0;
 }
 
 int system_stats_env_fd(void)

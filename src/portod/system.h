@@ -56,8 +56,9 @@ extern bool sys_frozen;                /* SetSystem.frozen */
 /* Master, first start: create the page (or count privately); returns its
  * fd or -errno. Sets master_start_ms. */
 int system_stats_create(void);
-/* Master after upgrade, or worker: use the page behind fd (closes fd
- * unless `keep`). -errno: the private counters stay in use. */
+/* Master after upgrade, or worker: use the page behind fd. Returns fd if
+ * `keep`, else closes it and returns 0; -errno (fd closed): the private
+ * counters stay in use. */
 int system_stats_attach(int fd, bool keep);
 /* The fd in PORTOD_STATS_ENV, removed from the environment; -1: none. */
 int system_stats_env_fd(void);
