@@ -17,14 +17,34 @@ static int log_fd = -EBADF; /* < 0: stderr */
 static int log_level = LOG_INFO;
 static char log_ident[64];
 static char log_debug_list[256];
-static uint64_t log_errors;
-static uint64_t log_warnings;
+static struct log_counters log_own;
+static struct log_counters *log_cnt = &log_own;
 
 static const char *const level_names[] = {
         [LOG_EMERG] = "EMERG", [LOG_ALERT] = "ALERT", [LOG_CRIT] = "CRIT",
         [LOG_ERR] = "ERR",     [LOG_WARNING] = "WRN", [LOG_NOTICE] = "NOTICE",
         [LOG_INFO] = "INF",    [LOG_DEBUG] = "DBG",
 };
+
+static void count(uint64_t *c, uint64_t n)
+{
+        __atomic_add_fetch(c, n, __ATOMIC_RELAXED);
+}
+
+void log_use_counters(struct log_counters *c)
+{
+        if (c == log_cnt)
+                return;
+        uint64_t *from = (uint64_t *)log_cnt, *to = (uint64_t *)c;
+        for (size_t i = 0; i < sizeof(*c) / sizeof(uint64_t); i++)
+                count(&to[i], __atomic_exchange_n(&from[i], 0, __ATOMIC_RELAXED));
+        __atomic_store_n(&log_cnt, c, __ATOMIC_RELEASE);
+}
+
+const struct log_counters *log_counters(void)
+{
+        return __atomic_load_n(&log_cnt, __ATOMIC_ACQUIRE);
+}
 
 int log_open(const char *path)
 {
@@ -49,9 +69,11 @@ int log_open(const char *path)
                         return r;
                 }
                 close(fd);
+                count(&log_cnt->opens, 1);
                 return 0;
         }
         __atomic_store_n(&log_fd, fd, __ATOMIC_RELEASE);
+        count(&log_cnt->opens, 1);
         return 0;
 }
 
@@ -117,12 +139,12 @@ bool log_debug_enabled(const char *subsystem)
 
 uint64_t log_error_count(void)
 {
-        return __atomic_load_n(&log_errors, __ATOMIC_RELAXED);
+        return __atomic_load_n(&log_counters()->errors, __ATOMIC_RELAXED);
 }
 
 uint64_t log_warning_count(void)
 {
-        return __atomic_load_n(&log_warnings, __ATOMIC_RELAXED);
+        return __atomic_load_n(&log_counters()->warnings, __ATOMIC_RELAXED);
 }
 
 static size_t format_prefix(char *buf, size_t len, int level)
@@ -153,10 +175,11 @@ static void log_writev(int level, int err, const char *fmt, va_list ap)
 
         if (level < LOG_EMERG || level > LOG_DEBUG)
                 level = LOG_ERR;
+        struct log_counters *cnt = __atomic_load_n(&log_cnt, __ATOMIC_ACQUIRE);
         if (level <= LOG_ERR)
-                __atomic_add_fetch(&log_errors, 1, __ATOMIC_RELAXED);
+                count(&cnt->errors, 1);
         else if (level == LOG_WARNING)
-                __atomic_add_fetch(&log_warnings, 1, __ATOMIC_RELAXED);
+                count(&cnt->warnings, 1);
         if (level > log_get_level())
                 return;
 
@@ -168,9 +191,16 @@ static void log_writev(int level, int err, const char *fmt, va_list ap)
         buf[n++] = '\n';
 
         fd = __atomic_load_n(&log_fd, __ATOMIC_ACQUIRE);
-        /* Nothing sensible can be done about a failed log write. */
-        if (write(fd >= 0 ? fd : STDERR_FILENO, buf, n) < 0)
-                return;
+        /* Nothing more sensible can be done about a failed log write than
+         * counting it. */
+        ssize_t w = write(fd >= 0 ? fd : STDERR_FILENO, buf, n);
+        if (w == (ssize_t) n) {
+                count(&cnt->lines, 1);
+                count(&cnt->bytes, n);
+        } else {
+                count(&cnt->lines_lost, 1);
+                count(&cnt->bytes_lost, w < 0 ? n : n - (size_t) w);
+        }
 }
 
 void log_write(int level, const char *fmt, ...)

@@ -21,6 +21,23 @@ void log_write(int level, const char *fmt, ...) _printf_(2, 3);
 /* Logs with errno = -err so that "%m" prints it; returns err. */
 int log_write_errno(int level, int err, const char *fmt, ...) _printf_(3, 4);
 
+/* What the logger did (GetSystem). Updated with atomic adds, so several
+ * processes may share one set in shared memory. */
+struct log_counters {
+        uint64_t errors;        /* error lines, written or not (level filter) */
+        uint64_t warnings;
+        uint64_t lines;         /* lines written */
+        uint64_t bytes;
+        uint64_t lines_lost;    /* lines whose write failed or was short */
+        uint64_t bytes_lost;
+        uint64_t opens;         /* successful log_open() of a file */
+};
+
+/* Count into c from now on (e.g. memory shared with a restarted worker);
+ * what was counted so far is added to c. c must outlive the logger. */
+void log_use_counters(struct log_counters *c);
+const struct log_counters *log_counters(void);
+
 /* Counters of errors and warnings logged since start (GetSystem). */
 uint64_t log_error_count(void);
 uint64_t log_warning_count(void);

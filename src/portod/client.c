@@ -556,7 +556,7 @@ static void conn_new(int fd)
                 S.head->prev = cn;
         S.head = cn;
         S.n++;
-        sys_stats.client_connected++;
+        sys_stats->client_connected++;
         log_debug("client %s[%d] uid %u connected on fd %d", cn->c.comm, (int)cn->c.pid,
                   (unsigned)cn->c.uid, fd);
         return;

@@ -303,6 +303,8 @@ void ct_pressurize(struct container *ct);
 void ct_resources_released(struct container *ct, unsigned mask);
 /* Called when the main process died: did the kernel OOM-kill in the cgroup? */
 bool ct_oom_happened(struct container *ct);
+/* The container was killed by OOM: oom_killed, counted once (GetSystem). */
+void ct_count_oom(struct container *ct);
 /* Scheduler policy of every task of the container's own freezer cgroup. */
 int ct_apply_cpu_policy(struct container *ct, enum res_cpu_policy p);
 /* Live cpu_policy change of a running container: ct->cpu_policy and the

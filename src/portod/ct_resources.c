@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "container.h"
 #include "prop.h"
+#include "system.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "shared/cgroup.h"
@@ -300,6 +301,13 @@ int ct_apply_io_limits(struct container *ct, const struct res_io_limits *l, bool
 
 static void oom_recheck(void *userdata);
 
+void ct_count_oom(struct container *ct)
+{
+        if (!ct->oom_killed)
+                sys_stats->container_oom++;
+        ct->oom_killed = true;
+}
+
 /* The v1 notification comes when the cgroup hits OOM, before the kill is
  * counted: look again for a while. */
 static void oom_check(struct container *ct)
@@ -319,7 +327,7 @@ static void oom_check(struct container *ct)
                 return;
         }
         log_info("%s: OOM kill in the memory cgroup, killing the container", ct->name);
-        ct->oom_killed = true;
+        ct_count_oom(ct);
         if (ct->state == CT_RUNNING || ct->state == CT_META) {
                 int r = cg_kill_all(ct->name, SIGKILL);
                 if (r < 0)

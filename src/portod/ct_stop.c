@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include "container.h"
 #include "prop.h"
+#include "system.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/timeutil.h"
@@ -363,6 +364,7 @@ static void aging_fire(void *userdata)
         if (ct->state != CT_DEAD)
                 return;
         log_info("%s: dead for aging_time %" PRIu64 " s, destroying", ct->name, ct->aging_time_s);
+        sys_stats->container_buried++;
         ct_destroy(ct);
 }
 
@@ -472,7 +474,7 @@ void ct_died(struct container *ct, int status)
         /* the OOM event may come after the exit report */
         if (!ct->oom_killed && (ct->oom_is_fatal || (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)) &&
             ct_oom_happened(ct))
-                ct->oom_killed = true;
+                ct_count_oom(ct);
         log_info("%s: main process exited, status %d (exit_code %d)", ct->name, status, ct_exit_code(ct));
         if (!cg_is_empty(CG_FREEZER, ct->name)) {
                 r = cg_kill_all(ct->name, SIGKILL);

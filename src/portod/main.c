@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -171,6 +172,30 @@ static bool wait_gone(pid_t pid, uint64_t timeout_ms)
                 usleep(20000);
         }
         return true;
+}
+
+/* ---- process setup ----------------------------------------------------- */
+
+void raise_nofile_limit(void)
+{
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+                log_warning_errno(-errno, "getrlimit(RLIMIT_NOFILE): %m");
+                return;
+        }
+        rlim_t old = rl.rlim_cur;
+        if (rl.rlim_cur == rl.rlim_max) {
+                log_info("open files limit (RLIMIT_NOFILE): soft %llu = hard", (unsigned long long)rl.rlim_cur);
+                return;
+        }
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+                log_warning_errno(-errno, "cannot raise the open files limit (RLIMIT_NOFILE) from %llu to %llu: %m",
+                                  (unsigned long long)old, (unsigned long long)rl.rlim_max);
+                return;
+        }
+        log_info("open files limit (RLIMIT_NOFILE): soft raised from %llu to the hard %llu",
+                 (unsigned long long)old, (unsigned long long)rl.rlim_max);
 }
 
 /* ---- commands ---------------------------------------------------------- */
@@ -758,7 +783,8 @@ static int parse_worker_fds(const char *s, int *ret_listen, int *ret_chan)
 
 /* --master-info STARTS,START_MS: how many workers the master started (this
  * one included) and when the master started (CLOCK_MONOTONIC ms, which all
- * processes share). For GetSystem; a bad value only loses statistics. */
+ * processes share). For GetSystem when the master passed no shared
+ * statistics page; a bad value only loses statistics. */
 static void parse_master_info(const char *s)
 {
         _cleanup_free_ char *a = NULL, *b = NULL;
@@ -767,8 +793,21 @@ static void parse_master_info(const char *s)
                 log_warning("--master-info \"%s\" is not STARTS,START_MS; ignored", s);
                 return;
         }
-        sys_stats.porto_starts = starts;
-        sys_stats.master_start_ms = start_ms;
+        sys_stats->porto_starts = starts;
+        sys_stats->master_start_ms = start_ms;
+}
+
+/* The worker's statistics: the master's shared page, else private ones. */
+static void worker_stats(const char *master_info)
+{
+        int fd = system_stats_env_fd();
+        int r = fd >= 0 ? system_stats_attach(fd, false) : -ENOENT;
+        if (r < 0 && fd >= 0)
+                log_warning_errno(r, "cannot use the statistics page of the master (%m); counting from 0");
+        if (r < 0 && master_info)
+                parse_master_info(master_info);
+        /* requests of a dead worker are not waiting any more */
+        sys_stats->request_queued = 0;
 }
 
 int main(int argc, char **argv)
@@ -846,9 +885,8 @@ int main(int argc, char **argv)
                 }
                 if (open_log() < 0)
                         return 1;
-                sys_stats.worker_start_ms = now_monotonic_ms();
-                if (master_info)
-                        parse_master_info(master_info);
+                sys_worker_start_ms = now_monotonic_ms();
+                worker_stats(master_info);
                 system_restore();
                 r = worker_main(lfd, cfd);
         } else

@@ -32,6 +32,7 @@
 #include "basic/strutil.h"
 #include "basic/timeutil.h"
 #include "portod.h"
+#include "system.h"
 #include "version.h"
 
 struct pending_exit {
@@ -57,15 +58,14 @@ static struct {
         bool reloading;         /* the worker exits for a reload: replace it at once */
         bool upgrading;         /* ... and the master re-executes itself before */
         struct loop_timer *reload_kill; /* SIGKILL a worker that ignores the reload */
-        unsigned worker_starts;
-        uint64_t start_ms;      /* monotonic, for GetSystem.master_uptime */
+        int stats_fd;           /* the shared statistics page (system.h), or -1 */
         enum master_state state;
         int control;            /* CHAN_STOP/CHAN_SHUTDOWN to deliver, or 0 */
         bool control_sent;
         struct pending_exit *pending;
         size_t n_pending, cap_pending;
         int exit_code;
-} M = { .listen_fd = -1, .lock_fd = -1, .chan_fd = -1 };
+} M = { .listen_fd = -1, .lock_fd = -1, .chan_fd = -1, .stats_fd = -1 };
 
 static void spawn_worker(void);
 static void upgrade_exec(void);
@@ -235,7 +235,8 @@ static char **worker_argv(int chan_fd)
 
         snprintf(fds, sizeof(fds), "%d,%d", M.listen_fd, chan_fd);
         /* Counted before the fork: this worker is start number N. */
-        snprintf(info, sizeof(info), "%u,%" PRIu64, M.worker_starts + 1, M.start_ms);
+        snprintf(info, sizeof(info), "%" PRIu64 ",%" PRIu64, sys_stats->porto_starts + 1,
+                 sys_stats->master_start_ms);
         if (strv_push(&argv, M.exe) < 0 || strv_push(&argv, "--worker") < 0 || strv_push(&argv, fds) < 0 ||
             strv_push(&argv, "--master-info") < 0 || strv_push(&argv, info) < 0)
                 return NULL;
@@ -264,19 +265,26 @@ static void spawn_worker(void)
                 safe_close(sv[1]);
                 goto retry;
         }
+        sys_stats->porto_starts++;     /* before the worker can ask */
         pid_t pid = fork();
         if (pid < 0) {
+                sys_stats->porto_starts--;
                 log_error_errno(-errno, "cannot fork worker: %m");
                 safe_close(sv[0]);
                 safe_close(sv[1]);
                 goto retry;
         }
         if (pid == 0) {
-                /* The worker inherits exactly these two fds. */
+                /* The worker inherits exactly these fds. */
                 sigset_t all;
+                char stats_fd[16];
                 sigfillset(&all);
                 sigprocmask(SIG_UNBLOCK, &all, NULL);
                 if (fcntl(M.listen_fd, F_SETFD, 0) < 0 || fcntl(sv[1], F_SETFD, 0) < 0)
+                        _exit(126);
+                snprintf(stats_fd, sizeof(stats_fd), "%d", M.stats_fd);
+                if (M.stats_fd >= 0 &&
+                    (fcntl(M.stats_fd, F_SETFD, 0) < 0 || setenv(PORTOD_STATS_ENV, stats_fd, 1) < 0))
                         _exit(126);
                 execv(M.exe, argv);
                 log_error_errno(-errno, "cannot execute worker %s: %m", M.exe);
@@ -285,12 +293,11 @@ static void spawn_worker(void)
         safe_close(sv[1]);
         M.worker = pid;
         M.chan_fd = sv[0];
-        M.worker_starts++;
         if (loop_add_io(M.chan_fd, EPOLLIN, chan_io, NULL) < 0) {
                 log_error("cannot watch worker channel");
                 M.chan_fd = safe_close(M.chan_fd);
         }
-        log_info("worker %d started%s", (int)pid, M.worker_starts > 1 ? " (restart)" : "");
+        log_info("worker %d started%s", (int)pid, sys_stats->porto_starts > 1 ? " (restart)" : "");
         /* A new worker has seen nothing: resend all unacknowledged. */
         for (size_t i = 0; i < M.n_pending; i++)
                 M.pending[i].sent = false;
@@ -570,7 +577,7 @@ static int save_pending(void)
 static void upgrade_exec(void)
 {
         _cleanup_strv_free_ char **argv = NULL, **opts = options_argv(M.opts);
-        char env[64];
+        char env[64], stats_env[16];
 
         int state_fd = save_pending();
         if (state_fd < 0) {
@@ -585,8 +592,10 @@ static void upgrade_exec(void)
                 if (strv_push(&argv, *o) < 0)
                         goto out;
         snprintf(env, sizeof(env), "%d,%d,%d", M.listen_fd, M.lock_fd, state_fd);
+        snprintf(stats_env, sizeof(stats_env), "%d", M.stats_fd);
         if (fcntl(M.listen_fd, F_SETFD, 0) < 0 || fcntl(M.lock_fd, F_SETFD, 0) < 0 ||
-            setenv(PORTOD_UPGRADE_ENV, env, 1) < 0) {
+            setenv(PORTOD_UPGRADE_ENV, env, 1) < 0 ||
+            (M.stats_fd >= 0 && (fcntl(M.stats_fd, F_SETFD, 0) < 0 || setenv(PORTOD_STATS_ENV, stats_env, 1) < 0))) {
                 log_error_errno(-errno, "upgrade: cannot pass file descriptors: %m; master stays");
                 goto out;
         }
@@ -597,8 +606,11 @@ static void upgrade_exec(void)
         log_error_errno(-errno, "upgrade: cannot execute %s: %m; master stays", M.exe);
 out:
         (void)unsetenv(PORTOD_UPGRADE_ENV);
+        (void)unsetenv(PORTOD_STATS_ENV);
         (void)fcntl(M.listen_fd, F_SETFD, FD_CLOEXEC);
         (void)fcntl(M.lock_fd, F_SETFD, FD_CLOEXEC);
+        if (M.stats_fd >= 0)
+                (void)fcntl(M.stats_fd, F_SETFD, FD_CLOEXEC);
         safe_close(state_fd);
 }
 
@@ -639,6 +651,28 @@ static int adopt_upgrade(const char *env)
 
 /* ---- main -------------------------------------------------------------- */
 
+/* The statistics page: the old master's after an upgrade, else a new one
+ * (master_uptime then counts from now). */
+static void master_stats(void)
+{
+        int fd = system_stats_env_fd();
+        if (fd >= 0) {
+                int r = system_stats_attach(fd, true);
+                if (r >= 0) {
+                        M.stats_fd = r;
+                        log_info("upgrade: master %d keeps the statistics (%" PRIu64 " workers started)",
+                                 (int)getpid(), sys_stats->porto_starts);
+                        return;
+                }
+                log_warning_errno(r, "upgrade: cannot use the old master's statistics (%m); counting from 0");
+        }
+        int r = system_stats_create();
+        if (r < 0)
+                log_warning_errno(r, "cannot create the shared statistics page (%m); "
+                                     "statistics restart from 0 with each worker");
+        M.stats_fd = r < 0 ? -1 : r;
+}
+
 int master_main(const struct portod_options *o)
 {
         _cleanup_free_ char *running = NULL;   /* before any goto (cleanup) */
@@ -646,8 +680,9 @@ int master_main(const struct portod_options *o)
 
         M.opts = o;
         M.exit_code = 1;
-        M.start_ms = now_monotonic_ms();
+        master_stats();
         log_set_ident("portod-master");
+        raise_nofile_limit();
         ssize_t n = readlink("/proc/self/exe", M.exe, sizeof(M.exe) - 1);
         if (n <= 0)
                 return log_error_errno(-errno, "cannot resolve /proc/self/exe: %m"), 1;
@@ -715,6 +750,7 @@ out_socket:
         remove_run_files();
         M.listen_fd = safe_close(M.listen_fd);
         M.lock_fd = safe_close(M.lock_fd);
+        M.stats_fd = safe_close(M.stats_fd);
         return M.exit_code;
 out_unlock:
         M.lock_fd = safe_close(M.lock_fd);

@@ -36,6 +36,7 @@
 #include <sys/syscall.h>
 #include "container.h"
 #include "prop.h"
+#include "system.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/name.h"
@@ -543,6 +544,7 @@ static void move_aside(int dfd, const char *file)
         _cleanup_free_ char *to = NULL;
         int r;
 
+        sys_stats->container_lost++;    /* GetSystem.container_lost */
         if (!dir || (r = mkdir_p(dir, 0700)) < 0 ||
             !(to = strdup_printf("%s/%s", dir, file)) || renameat(dfd, file, AT_FDCWD, to) < 0) {
                 log_error("record %s/%s: cannot move it to %s (%m); removing it", kvs_dir, file,

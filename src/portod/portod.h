@@ -73,10 +73,16 @@ struct chan_msg {
         int32_t status;
 };
 
+/* Raise our RLIMIT_NOFILE soft limit to the hard one (master and worker at
+ * start: they hold a socket per client and fds per container) and log the
+ * values. */
+void raise_nofile_limit(void);
 /* The master process; returns the exit code of `portod daemon`. */
 int master_main(const struct portod_options *o);
 /* Set in the environment of a master re-executing itself (`portod upgrade`):
- * "LISTEN_FD,LOCK_FD,STATE_FD"; the new master adopts them. */
+ * "LISTEN_FD,LOCK_FD,STATE_FD"; the new master adopts them. The statistics
+ * page goes in PORTOD_STATS_ENV (system.h), apart, so that a master of an
+ * older version, which knows only three fds, still accepts the upgrade. */
 #define PORTOD_UPGRADE_ENV "PORTOD_UPGRADE"
 /* The worker (exec'ed by the master with --worker LISTEN_FD,CHANNEL_FD). */
 int worker_main(int listen_fd, int chan_fd);

@@ -207,7 +207,9 @@ struct prop prop_core_table[] = {
           get_absolute_namespace, NULL, 0 },
         { "parent", "parent container absolute name", PROP_RO, get_parent, NULL, 0 },
         { "private", "user-defined text, up to 4096 bytes", PROP_PERSIST | PROP_DYNAMIC, get_private, set_private, 0 },
-        { "labels", "user-defined labels, syntax: <PREFIX.name>: <value>; ...",
+        { "labels",
+          "user-defined labels, syntax: <PREFIX.name>: <value>; ... "
+          "(a name with ':' needs the blank after its separating ':')",
           PROP_PERSIST | PROP_DYNAMIC | PROP_INDEXED, get_labels, set_labels, 0 },
         { "weak", "destroy the container when its creator's connection closes",
           PROP_PERSIST | PROP_DYNAMIC, get_weak, set_weak, 0 },

@@ -1,4 +1,5 @@
 /* Pure parsers and printers of property values (propval.h). */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -497,6 +498,36 @@ int pv_format_time(struct strbuf *out, uint64_t ms, const char *index)
 
 /* ---- labels ------------------------------------------------------------- */
 
+/* Names and values may contain ':' but no blanks (label rules), so in
+ * "NAME: value" the separator is the first ':' followed by a blank or the
+ * end of the item ("NAME:" removes); without one it is the first ':'
+ * ("NAME:value"). What pv_format_labels writes thus reads back the same. */
+static int split_label_item(const char *s, char **ret_name, char **ret_value)
+{
+        const char *p;
+
+        for (p = strchr(s, ':'); p; p = strchr(p + 1, ':'))
+                if (!p[1] || isblank((unsigned char)p[1]))
+                        break;
+        if (!p)
+                p = strchr(s, ':');
+        if (!p)
+                return -EINVAL;
+        _cleanup_free_ char *name = strndup(s, (size_t)(p - s));
+        _cleanup_free_ char *value = strdup(p + 1);
+        if (!name || !value)
+                return -ENOMEM;
+        char *t = strstrip(name);
+        memmove(name, t, strlen(t) + 1);
+        t = strstrip(value);
+        memmove(value, t, strlen(t) + 1);
+        if (!*name)
+                return -EINVAL;
+        *ret_name = TAKE_PTR(name);
+        *ret_value = TAKE_PTR(value);
+        return 0;
+}
+
 int pv_parse_labels(const char *value, char ***ret_names, char ***ret_values, struct perror *e)
 {
         _cleanup_strv_free_ char **items = NULL, **names = NULL, **values = NULL;
@@ -508,7 +539,7 @@ int pv_parse_labels(const char *value, char ***ret_names, char ***ret_values, st
         for (char **it = items; *it; it++) {
                 char *k = NULL, *v = NULL;
 
-                r = split_pair(*it, ':', &k, &v);
+                r = split_label_item(*it, &k, &v);
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0)

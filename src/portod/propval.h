@@ -121,7 +121,9 @@ struct ct_label {
 };
 
 /* Pairs "NAME: value" separated by ';'; names and values checked with the
- * label rules (basic/name.h), an empty value means "remove". *ret_names
+ * label rules (basic/name.h), an empty value means "remove". Both may
+ * contain ':': the separator is the first ':' followed by a blank or the
+ * end, else the first ':', so formatted text parses back. *ret_names
  * and *ret_values have the same length (NULL for an empty list). */
 int pv_parse_labels(const char *value, char ***ret_names, char ***ret_values, struct perror *e);
 int pv_format_labels(struct strbuf *out, const struct ct_label *labels, size_t n);

@@ -251,7 +251,7 @@ static void finish(struct request *req)
                 strip_payloads(rsp);
 
         uint64_t ms = now_monotonic_ms() - req->start_ms;
-        sys_stats.request_queued--;
+        sys_stats->request_queued--;
         system_count_request(rr->method ? rr->method->name : NULL, req->err.code, ms);
         log_request(rr, ms);
 
@@ -280,7 +280,7 @@ void rpc_complete(struct request *req)
 
 void rpc_drop(struct request *req)
 {
-        sys_stats.request_queued--;
+        sys_stats->request_queued--;
         log_info("rpc %s[%d]: client gone, reply dropped", req->client->comm, (int)req->client->pid);
 }
 
@@ -328,7 +328,7 @@ int rpc_handle(struct client *c, const uint8_t *buf, size_t len)
                 return -EBADMSG;
         }
         client_attach_request(c, req);
-        sys_stats.request_queued++;
+        sys_stats->request_queued++;
 
         unsigned n, idx;
         count_methods(req->msg, &n, &idx);
@@ -355,7 +355,7 @@ int rpc_handle(struct client *c, const uint8_t *buf, size_t len)
                            rr->field);
         else if (m->write && c->read_only)
                 perror_set(&req->err, EERROR_PERMISSION, -EPERM, "Write access denied");
-        else if (m->write && sys_stats.frozen && !c->superuser)
+        else if (m->write && sys_frozen && !c->superuser)
                 perror_set(&req->err, EERROR_PORTO_FROZEN, -EROFS,
                            "the daemon is frozen: changes are refused until a super-user unfreezes it");
         else if (!m->handler)

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include "container.h"
 #include "prop.h"
+#include "system.h"
 #include "basic/log.h"
 
 #define STDIO_READ_MAX (16u << 20)
@@ -121,18 +122,23 @@ static void rotate_fd(struct container *ct, int stream, int fd)
                         st->base += collapse;
                         cut -= collapse;
                         collapsed = true;
-                } else if (errno != EOPNOTSUPP && errno != EINVAL)
+                } else if (errno != EOPNOTSUPP && errno != EINVAL) {
+                        sys_stats->stream_rotate_errors++;
                         return;         /* e.g. a racing write: next time */
+                }
         }
         if (cut > 0 && fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, cut) < 0 && !collapsed &&
             (errno == EOPNOTSUPP || errno == EINVAL)) {
                 /* neither works on this filesystem: rewrite the file */
-                if (copy_truncate(ct, fd, cut, size) < 0)
+                if (copy_truncate(ct, fd, cut, size) < 0) {
+                        sys_stats->stream_rotate_errors++;
                         return;
+                }
                 st->base += cut;
                 cut = 0;
         }
         st->offset = st->base + cut;
+        sys_stats->stream_rotate_bytes += st->offset - start;
         log_debug("%s: %s rotated, offset %" PRIu64, ct->name, stream_names[stream], st->offset);
         ct_save(ct);
 }

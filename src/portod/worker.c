@@ -185,6 +185,7 @@ int worker_main(int listen_fd, int chan_fd)
         W.chan_fd = chan_fd;
         log_set_ident("portod");
         (void)prctl(PR_SET_NAME, "portod-worker");
+        raise_nofile_limit();   /* in case the master could not */
         /* Inherited without O_CLOEXEC from the master: containers must not
          * get them. */
         if (fcntl(listen_fd, F_SETFD, FD_CLOEXEC) < 0 || fcntl(chan_fd, F_SETFD, FD_CLOEXEC) < 0 ||

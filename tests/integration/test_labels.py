@@ -3,6 +3,7 @@
 
 import pytest
 
+from .test_engine_extra import connect, kill_worker, private  # noqa: F401 - `private` is a fixture
 from .util import parse_map, start
 
 SLEEP = "sleep 1000"
@@ -234,3 +235,44 @@ def test_labels_listed_in_portoctl(portod):
     r = portod.portoctl("list", "-1", "-L", "CTL.mark=Y")
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["lb-ctl"]
+
+
+def split_labels_text(text):
+    """The `labels` text: items "NAME: value"; names and values may hold
+    ':' but no blanks, so ": " separates."""
+    out = {}
+    for item in filter(None, (x.strip() for x in text.split(";"))):
+        name, sep, value = item.partition(": ")
+        assert sep, item
+        out[name] = value
+    return out
+
+
+def test_labels_with_colons_round_trip(private):
+    """':' is allowed in label names and values (protocol.md 10.3): the
+    `labels` text reads back as it was set, through the property, a copy
+    of the text into another container, and a worker restart."""
+    d = private()
+    c = connect(d)
+    c.Create("lb-colon")
+    c.SetLabel("lb-colon", "TEST.a:b", "c:d")
+    c.SetLabel("lb-colon", "TEST.e", "f:")
+    c.SetProperty("lb-colon", "TEST.g::", ":h")
+    want = {"TEST.a:b": "c:d", "TEST.e": "f:", "TEST.g::": ":h"}
+    text = c.GetProperty("lb-colon", "labels")
+    assert split_labels_text(text) == want, text
+    c.Create("lb-colon-copy")
+    c.SetProperty("lb-colon-copy", "labels", text)
+    assert c.GetProperty("lb-colon-copy", "labels") == text
+    assert c.GetLabel("lb-colon-copy", "TEST.a:b") == "c:d"
+    assert c.GetProperty("lb-colon-copy", "labels[TEST.g::]") == ":h"
+    # the old short form without blanks still splits at the first ':'
+    c.SetProperty("lb-colon-copy", "labels", "TEST.x:1:2")
+    assert c.GetLabel("lb-colon-copy", "TEST.x") == "1:2"
+    c.SetProperty("lb-colon-copy", "labels", "TEST.a:b: ")      # empty value removes
+    assert "TEST.a:b" not in split_labels_text(c.GetProperty("lb-colon-copy", "labels"))
+    c.disconnect()
+    kill_worker(d)                                   # records hold the same text
+    c = connect(d)
+    assert split_labels_text(c.GetProperty("lb-colon", "labels")) == want
+    c.disconnect()

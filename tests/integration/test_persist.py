@@ -104,6 +104,8 @@ def test_broken_records_are_moved_aside_and_the_rest_restored(private):
     expect = sorted(os.path.basename(recs[n]) for n in ("trunc", "trunc/kid", "garbage", "trunc-run")) + ["77777"]
     assert moved == sorted(expect), moved
     assert not set(moved) & set(os.listdir(os.path.join(d.state_dir, "kvs")))
+    sysinfo = util.raw_call(d.socket, "GetSystem").GetSystem
+    assert sysinfo.container_lost == len(expect)    # GetSystem counts them
     # the names are free again, and a restart does not retry the broken ones
     c.Create("trunc")
     c.disconnect()

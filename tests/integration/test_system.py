@@ -98,6 +98,123 @@ def test_porto_starts_counts_worker_restarts(private):
     assert s2.master_uptime >= 1 and s2.porto_uptime <= s2.master_uptime
 
 
+def log_size_and_lines(d):
+    with open(d.log, "rb") as f:
+        data = f.read()
+    return len(data), data.count(b"\n")
+
+
+class FileLogDaemon(util.Daemon):
+    """Logs to its --log file (not stderr): log_open counts opens."""
+    def argv(self):
+        return [a for a in super().argv() if a != "--stdlog"]
+
+
+def test_log_counters_match_the_log_file(private):
+    """log_lines/log_bytes count what master and workers wrote to the log
+    (the file is new: it holds exactly that), across a worker restart."""
+    d = private(cls=FileLogDaemon)
+    util.raw_call(d.socket, "create", name="logcount")
+
+    def settled():
+        s = get_system(d.socket)
+        return (s.log_bytes, s.log_lines) == log_size_and_lines(d) and s
+    s = wait_for(settled, 10, msg="log counters equal to the log file")
+    assert s.log_lines > 2 and s.log_open >= 2          # master and worker opened it
+    assert s.log_lines_lost == 0 and s.log_bytes_lost == 0
+    kill_worker(d)
+    s2 = wait_for(settled, 10, msg="log counters equal to the log file after a worker restart")
+    assert s2.log_lines > s.log_lines and s2.log_open > s.log_open
+
+
+def test_counters_survive_worker_restart(private):
+    d = private()
+    c = util.raw_call
+    assert c(d.socket, "create", name="keep-a").error == OK
+    assert c(d.socket, "getProperty", name="nope", property="state").error != OK
+    before = get_system(d.socket)
+    assert before.container_created == 1
+    kill_worker(d)
+    after = get_system(d.socket)
+    assert after.porto_starts == 2
+    assert after.container_created == 1
+    assert after.request_failed >= before.request_failed
+    assert after.request_completed > before.request_completed
+    assert after.client_connected > before.client_connected
+    assert after.request_queued == 1                    # only this request
+
+
+def test_oom_and_aging_counters(private):
+    d = private()
+    c = connect(d)
+    c.Create("oom")
+    c.SetProperty("oom", "memory_limit", "64M")
+    c.SetProperty("oom", "command", "/usr/bin/python3 -c 'b = bytearray(200 << 20); import time; time.sleep(5)'")
+    c.Start("oom")
+    c.WaitContainers(["oom"], timeout=30)
+    assert c.GetProperty("oom", "oom_killed") is True
+    s = get_system(d.socket)
+    assert s.container_oom == 1 and s.container_buried == 0
+    c.Create("aged")
+    c.SetProperty("aged", "command", "true")
+    c.SetProperty("aged", "aging_time", "1")
+    c.Start("aged")
+    wait_for(lambda: "aged" not in c.List(), 15, msg="aged container destroyed")
+    s = get_system(d.socket)
+    assert s.container_buried == 1 and s.container_oom == 1
+    c.Destroy("oom")                                    # by hand: not buried
+    s = get_system(d.socket)
+    assert s.container_buried == 1
+    c.disconnect()
+    kill_worker(d)
+    s = get_system(d.socket)
+    assert (s.container_oom, s.container_buried) == (1, 1)
+
+
+def test_stream_rotation_counted(private):
+    d = private()
+    c = connect(d)
+    c.Create("rot")
+    c.SetProperty("rot", "stdout_limit", "64K")
+    c.SetProperty("rot", "command", util.sh("head -c 300000 /dev/zero | tr '\\0' x; echo; echo end; "
+                                            "exec sleep 1000"))
+    c.Start("rot")
+    wait_for(lambda: "end" in c.GetProperty("rot", "stdout"), 10, msg="rot output")
+    offset = int(c.GetProperty("rot", "stdout_offset"))
+    assert offset > 0
+    s = get_system(d.socket)
+    assert s.stream_rotate_bytes == offset and s.stream_rotate_errors == 0
+    c.disconnect()
+
+
+def nofile_limits(pid):
+    with open("/proc/%d/limits" % pid) as f:
+        for line in f:
+            if line.startswith("Max open files"):
+                soft, hard = line.split()[3:5]
+                return int(soft), int(hard)
+    raise AssertionError("no Max open files in /proc/%d/limits" % pid)
+
+
+def test_daemon_raises_its_open_files_soft_limit(private):
+    """Started with a low soft RLIMIT_NOFILE, master and worker raise it to
+    the hard limit (they serve many clients and containers) and say so."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    low = min(soft, 512)
+    assert hard > low, "the hard limit leaves nothing to raise"
+    resource.setrlimit(resource.RLIMIT_NOFILE, (low, hard))
+    try:
+        d = private()                                   # inherits the low soft limit
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert nofile_limits(d.proc.pid) == (hard, hard)
+    assert nofile_limits(d.worker_pid()) == (hard, hard)
+    assert "soft raised from %d to the hard %d" % (low, hard) in d.read_logs(), d.log_tail()
+    kill_worker(d)                                      # a restarted worker too
+    assert nofile_limits(d.worker_pid()) == (hard, hard)
+
+
 # ---------------------------------------------------------------------------
 # SetSystem
 
@@ -455,7 +572,33 @@ def test_portod_upgrade_command(private):
     assert d.worker_pid() != old and d.alive()
     assert "adopted socket" in d.read_logs()
     assert c(d.socket, "getProperty", name="upc", property="root_pid").getProperty.value == pid
-    assert get_system(d.socket).porto_starts == 1   # a new master counts afresh
+
+
+def test_upgrade_keeps_master_uptime_and_counters(private):
+    """The master re-executed by `portod upgrade` keeps the statistics page:
+    porto_starts goes on counting, master_uptime runs from the first start."""
+    d = private()
+    c = util.raw_call
+    assert c(d.socket, "create", name="upc").error == OK
+    time.sleep(2.2)
+    kill_worker(d)
+    before = get_system(d.socket)
+    assert before.porto_starts == 2 and before.master_uptime >= 2
+    old = d.worker_pid()
+    r = portod_cmd(d, "upgrade")
+    assert r.returncode == 0, r.stderr
+    assert d.worker_pid() != old and d.alive()
+    s = get_system(d.socket)
+    assert s.porto_starts == 3
+    assert s.master_uptime >= before.master_uptime >= 2
+    assert s.porto_uptime < 2 <= s.master_uptime
+    assert s.container_created == 1 and s.request_completed > before.request_completed
+    assert s.log_lines > before.log_lines
+    assert "keeps the statistics (3 workers started)" not in d.read_logs()
+    assert "keeps the statistics (2 workers started)" in d.read_logs(), d.log_tail()
+    r = portod_cmd(d, "upgrade")
+    assert r.returncode == 0, r.stderr
+    assert get_system(d.socket).porto_starts == 4
 
 
 def test_frozen_survives_reload_and_upgrade(private):

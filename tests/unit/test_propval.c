@@ -541,6 +541,34 @@ static void test_labels(void **state)
         strbuf_free(&b);
 }
 
+/* ':' is allowed in label names and values: the text form round-trips. */
+static void test_labels_colon(void **state)
+{
+        _cleanup_strv_free_ char **names = NULL, **values = NULL;
+        struct strbuf b = STRBUF_INIT;
+        struct perror e = { 0 };
+        struct ct_label l[3] = { { "AA.b:c", "x:y" }, { "AA.d", "e:" }, { "AA.f::", ":g" } };
+
+        (void) state;
+        assert_int_equal(pv_format_labels(&b, l, 3), 0);
+        assert_string_equal(b.s, "AA.b:c: x:y; AA.d: e:; AA.f::: :g");
+        assert_int_equal(pv_parse_labels(b.s, &names, &values, &e), 0);
+        assert_int_equal(strv_length(names), 3);
+        for (size_t i = 0; i < 3; i++) {
+                assert_string_equal(names[i], l[i].name);
+                assert_string_equal(values[i], l[i].value);
+        }
+        strv_free(names);
+        strv_free(values);
+        /* no blank after any ':': the first one separates, as before */
+        assert_int_equal(pv_parse_labels("AA.b:1:2; AA.c:d:", &names, &values, &e), 0);
+        assert_string_equal(names[0], "AA.b");
+        assert_string_equal(values[0], "1:2");
+        assert_string_equal(names[1], "AA.c:d");       /* trailing ':': empty value */
+        assert_string_equal(values[1], "");
+        strbuf_free(&b);
+}
+
 static void test_labels_bad(void **state)
 {
         _cleanup_strv_free_ char **names = NULL, **values = NULL;
@@ -570,7 +598,8 @@ int main(void)
                 cmocka_unit_test(test_env),          cmocka_unit_test(test_env_bad),
                 cmocka_unit_test(test_env_edit),     cmocka_unit_test(test_argv),
                 cmocka_unit_test(test_range),        cmocka_unit_test(test_time),
-                cmocka_unit_test(test_labels),       cmocka_unit_test(test_labels_bad),
+                cmocka_unit_test(test_labels),       cmocka_unit_test(test_labels_colon),
+                cmocka_unit_test(test_labels_bad),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
