@@ -310,6 +310,54 @@ def test_symlink_over_a_file_refused_live(portod, rootfs, no_leaks):
     assert c.GetProperty("fs-linkfile", "symlink") == ""
 
 
+def test_symlink_on_porto_tmpfs_with_root_readonly(portod, rootfs, no_leaks):
+    """root_readonly makes links in the root before it turns read-only;
+    those in /dev and /run belong on porto's tmpfs there, not under it."""
+    c = portod.conn()
+    out = out_of(c, "fs-linkro", sh("readlink /run/r; readlink /dev/d; readlink /tmp/t"), root=rootfs, root_readonly="true",
+                 symlink="/run/r: /bin; /dev/d: /bin; /tmp/t: /bin")
+    assert out.split() == ["../bin", "../bin", "../bin"], (out, c.GetProperty("fs-linkro", "stderr"))
+    assert os.readlink(os.path.join(rootfs, "tmp/t")) == "../bin"
+    assert not os.path.lexists(os.path.join(rootfs, "run/r"))    # nothing hidden under the tmpfs
+    assert not os.path.lexists(os.path.join(rootfs, "dev/d"))
+
+
+@pytest.mark.parametrize("link", ["/proc/x", "/proc/sys/x", "/sys/x", "/p/x"])
+def test_symlink_into_proc_sys_refused(portod, rootfs, no_leaks, link):
+    """As bind targets: porto mounts /proc and /sys, a link there would be
+    written into the root's own directory under them (or fail live)."""
+    os.symlink("/proc/sys", os.path.join(rootfs, "p"))
+    c = portod.conn()
+    c.Create("fs-linkproc")
+    c.SetProperty("fs-linkproc", "root", rootfs)
+    c.SetProperty("fs-linkproc", "command", "/bin/sleep 1000")
+    c.SetProperty("fs-linkproc", "symlink", "%s: /bin" % link)
+    with pytest.raises(portod.exc.InvalidValue) as ei:
+        c.Start("fs-linkproc")
+    # /p leads to the root's (still empty) /proc/sys: a dangling link
+    assert "/proc" in str(ei.value) or "/sys" in str(ei.value), ei.value
+    assert c.GetProperty("fs-linkproc", "state") == "stopped"
+    assert os.listdir(os.path.join(rootfs, "proc")) == [] and os.listdir(os.path.join(rootfs, "sys")) == []
+    # live, in the running container's /proc and /sys
+    c.SetProperty("fs-linkproc", "symlink", "")
+    c.Start("fs-linkproc")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("fs-linkproc", "symlink[%s]" % link, "/bin")
+    assert c.GetProperty("fs-linkproc", "symlink") == ""
+    assert c.GetProperty("fs-linkproc", "state") == "running"
+
+
+def test_relative_paths_start_from_cwd(portod, rootfs, no_leaks, tmp_path):
+    """symlink and bind paths without a leading slash are taken from cwd."""
+    c = portod.conn()
+    os.makedirs(os.path.join(rootfs, "work"))
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "f").write_text("bound\n")
+    out = out_of(c, "fs-rel", sh("readlink /work/l; readlink /work/sub/l2; cat /work/data/f"), root=rootfs, cwd="/work",
+                 symlink="l: /etc/marker; sub/l2: x", bind="%s data ro" % (tmp_path / "src"))
+    assert out.split() == ["../etc/marker", "../x", "bound"], (out, c.GetProperty("fs-rel", "stderr"))
+
+
 # ---- /etc files ------------------------------------------------------------------------------
 
 def test_resolv_conf_and_etc_hosts(portod, rootfs, no_leaks):
