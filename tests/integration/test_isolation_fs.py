@@ -199,6 +199,47 @@ def test_bind_flags_roundtrip_and_file_bind(portod, rootfs, no_leaks, tmp_path):
     assert c.GetProperty("fs-bindfile", "bind") == "%s /etc/extra ro,nodev,nosuid,noexec,private" % f
 
 
+def test_bind_every_flag_applied(portod, rootfs, no_leaks, tmp_path):
+    """Every flag of the manual reaches the mount (as mountinfo inside
+    shows it). The source is a bind of a running parent (nosuid, nodev,
+    noexec, noatime, a submount): a child's binds come from the parent's
+    namespace, so dev/suid/exec and the atime flags have something to
+    change, and rec something to carry."""
+    c = portod.conn()
+    src, sub = tmp_path / "src", tmp_path / "subsrc"
+    (src / "sub").mkdir(parents=True)
+    sub.mkdir()
+    (sub / "f").write_text("sub\n")
+    start(c, "fs-bflags", command="/bin/sleep 1000", root=rootfs,
+          bind="%s /mnt/x nosuid,nodev,noexec,noatime; %s /mnt/x/sub" % (src, sub))
+    binds = {"dflt": "", "open": "dev,suid,exec,relatime", "ro": "ro", "rw": "rw", "rec": "rec",
+             "nodir": "nodiratime", "priv": "private", "unb": "unbindable", "slave": "slave"}
+    value = "; ".join("/mnt/x /b/%s %s" % (k, v) for k, v in binds.items())
+    out = out_of(c, "fs-bflags/c", sh("cat /proc/self/mountinfo; echo --; cat /b/rec/sub/f; ls /b/dflt/sub | wc -l"),
+                 bind=value)
+    info, rest = out.split("--\n")
+    mounts = {}
+    for line in info.splitlines():
+        f = line.split()
+        if f[4].startswith("/b/"):
+            tags = f[6:f.index("-")]
+            mounts[f[4][3:]] = (set(f[5].split(",")), {t.split(":")[0] for t in tags})
+    locked = {"nosuid", "nodev", "noexec", "noatime"}
+    opts, tags = mounts["dflt"]
+    assert locked <= opts and "rw" in opts, mounts["dflt"]
+    assert tags == {"shared", "master"}, tags          # slave-shared by default
+    opts, _ = mounts["open"]
+    assert not opts & locked and "relatime" in opts, opts
+    assert "ro" in mounts["ro"][0] and "rw" in mounts["rw"][0]
+    assert "nodiratime" in mounts["nodir"][0]
+    assert mounts["priv"][1] == set(), mounts["priv"]
+    assert mounts["unb"][1] == {"unbindable"}, mounts["unb"]
+    assert mounts["slave"][1] == {"master"}, mounts["slave"]
+    # rec carries the submount along, a plain bind does not
+    assert "rec/sub" in mounts and "dflt/sub" not in mounts, sorted(mounts)
+    assert rest.split() == ["sub", "0"], rest
+
+
 def test_bind_without_root(portod, no_leaks, tmp_path):
     c = portod.conn()
     src = tmp_path / "src"
@@ -374,6 +415,23 @@ def test_resolv_conf_and_etc_hosts(portod, rootfs, no_leaks):
     assert out == host
 
 
+def test_default_resolv_conf_from_config(private, rootfs, no_leaks):
+    """resolv_conf=default takes portod.conf's default_resolv_conf when it
+    is set; keep and an own value still win."""
+    from .test_engine_extra import connect
+    d = private('container { default_resolv_conf: "nameserver 5.6.7.8;search cfg.example" }')
+    c = connect(d)
+    assert out_of(c, "dflt", "/bin/cat /etc/resolv.conf", root=rootfs) == "nameserver 5.6.7.8\nsearch cfg.example\n"
+    assert out_of(c, "named", "/bin/cat /etc/resolv.conf", root=rootfs, resolv_conf="default") == \
+        "nameserver 5.6.7.8\nsearch cfg.example\n"
+    assert out_of(c, "keep", "/bin/cat /etc/resolv.conf", root=rootfs, resolv_conf="keep") == "nameserver 9.9.9.9\n"
+    assert out_of(c, "own", "/bin/cat /etc/resolv.conf", root=rootfs, resolv_conf="nameserver 1.1.1.1") == \
+        "nameserver 1.1.1.1\n"
+    for n in ("dflt", "named", "keep", "own"):
+        c.Destroy(n)
+    c.disconnect()
+
+
 # ---- net ---------------------------------------------------------------------------------
 
 def test_net_none_and_inherited(portod, rootfs, no_leaks):
@@ -476,6 +534,37 @@ def test_os_mode_stop_sends_sigpwr(portod, rootfs, no_leaks, tmp_path):
     wait_for(lambda: os.path.exists(os.path.join(rootfs, "tmp/booted")), 10, msg="init ran")
     c.Stop("fs-vm2", timeout=10)
     assert (out / "pwr").read_text() == "pwr\n"
+
+
+def test_os_mode_loginuid_and_std_streams(private, rootfs, no_leaks):
+    """virt_mode=os resets the loginuid (an app container keeps the
+    daemon's) and its init's stdout/stderr are /dev/null."""
+    from .test_engine_extra import connect
+    from .util import Daemon
+
+    class LoginDaemon(Daemon):
+        def argv(self):
+            return ["/bin/sh", "-c", 'echo 4321 > /proc/self/loginuid && exec "$@"', "sh"] + super().argv()
+
+    if not os.path.exists("/proc/self/loginuid"):
+        pytest.skip("kernel without audit loginuid")
+    with open(os.path.join(rootfs, "sbin/init"), "w") as f:
+        f.write(INIT)
+    os.chmod(os.path.join(rootfs, "sbin/init"), 0o755)
+    d = private(cls=LoginDaemon)
+    c = connect(d)
+    start(c, "app", command="/bin/sleep 1000")
+    start(c, "vm", root=rootfs, virt_mode="os")
+    app, vm = (int(c.GetProperty(n, "root_pid")) for n in ("app", "vm"))
+    assert open("/proc/%d/loginuid" % app).read() == "4321"
+    assert open("/proc/%d/loginuid" % vm).read() == "4294967295"
+    assert c.GetProperty("vm", "stderr_path") == "/dev/null"
+    for fd in (1, 2):
+        st = os.stat("/proc/%d/fd/%d" % (vm, fd))
+        assert stat.S_ISCHR(st.st_mode) and os.major(st.st_rdev) == 1 and os.minor(st.st_rdev) == 3
+    c.Destroy("vm")
+    c.Destroy("app")
+    c.disconnect()
 
 
 def test_os_mode_missing_init(portod, rootfs, no_leaks):
