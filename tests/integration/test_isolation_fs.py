@@ -252,6 +252,22 @@ def test_bind_without_root(portod, no_leaks, tmp_path):
     assert not (dst / "f").exists()     # the host never sees the bind
 
 
+def test_child_binds_invisible_to_parent(portod, rootfs, no_leaks):
+    """A bind makes a mount namespace of its own (isolate=false too): the
+    running parent does not see its children's binds."""
+    c = portod.conn()
+    start(c, "fs-bpar", command="/bin/sleep 1000", root=rootfs)
+    start(c, "fs-bpar/k", command="/bin/sleep 1000", isolate="false", bind="/bin /mnt/kb ro")
+    pids = {n: int(c.GetProperty(n, "root_pid")) for n in ("fs-bpar", "fs-bpar/k")}
+
+    def binds(pid):
+        with open("/proc/%d/mountinfo" % pid) as f:
+            return [line.split()[4] for line in f if line.split()[4].startswith("/mnt/")]
+    assert binds(pids["fs-bpar/k"]) == ["/mnt/kb"]
+    assert binds(pids["fs-bpar"]) == []
+    assert os.readlink("/proc/%d/ns/mnt" % pids["fs-bpar"]) != os.readlink("/proc/%d/ns/mnt" % pids["fs-bpar/k"])
+
+
 @pytest.mark.parametrize("value", ["/a/../etc /mnt", "/tmp /mnt/../../etc", "/tmp /mnt bogus", "/tmp", "/tmp /mnt ro,rw"])
 def test_bind_bad_syntax(portod, value):
     c = portod.conn()
