@@ -77,6 +77,46 @@ def test_chroot_sees_its_root(portod, rootfs, no_leaks):
     assert c.GetProperty("fs-chroot", "exit_code") == "0"
 
 
+ESCAPE_C = r"""
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+/* The classic chroot escape: chroot below the cwd, climb, chroot there. */
+int main(void)
+{
+        int fd = open("/", O_RDONLY);
+        mkdir("/tmp/jail", 0755);
+        if (fd < 0 || chroot("/tmp/jail") < 0 || fchdir(fd) < 0)
+                return perror("setup"), 2;
+        for (int i = 0; i < 64; i++)
+                chdir("..");
+        if (chroot(".") < 0)
+                return perror("chroot"), 3;
+        execl("/bin/cat", "cat", "/etc/marker", (char *) 0);
+        return perror("exec"), 4;
+}
+"""
+
+
+def test_root_is_pivoted_not_chrooted(portod, rootfs, no_leaks, tmp_path):
+    """pivot_root: the container's root is its mount namespace's root, so
+    even root with CAP_SYS_CHROOT climbing out of a nested chroot stays in
+    it (a plain chroot would land on the host's /)."""
+    import subprocess
+    gcc = shutil.which("gcc") or shutil.which("cc")
+    if not gcc:
+        pytest.skip("no C compiler for the escape program")
+    (tmp_path / "esc.c").write_text(ESCAPE_C)
+    r = subprocess.run([gcc, "-static", "-O2", "-o", os.path.join(rootfs, "bin/escape"), str(tmp_path / "esc.c")],
+                       capture_output=True, text=True)
+    if r.returncode:
+        pytest.skip("cannot build a static program: " + r.stderr[-200:])
+    c = portod.conn()
+    out = out_of(c, "fs-escape-root", "/bin/escape", root=rootfs)
+    assert out == "in-root\n", (out, c.GetProperty("fs-escape-root", "stderr"))
+
+
 def test_stdout_path_in_root(portod, rootfs, no_leaks):
     c = portod.conn()
     out = out_of(c, "fs-stdout", sh("echo inside"), root=rootfs, stdout_path="/tmp/out")
