@@ -159,7 +159,7 @@ def test_dev_has_only_permitted_nodes(portod, rootfs, no_leaks):
 
 def test_proc_sys_run_mounted(portod, rootfs, no_leaks):
     c = portod.conn()
-    script = ("grep -E ' /(proc|sys|run|dev|dev/pts) ' /proc/self/mounts | sed 's/ /|/g'; "
+    script = ("grep -E ' /(proc|sys|run|dev|dev/pts|dev/shm|dev/hugepages) ' /proc/self/mounts | sed 's/ /|/g'; "
               "ls -d /run/lock /run/user; echo x > /sys/x 2>/dev/null || echo sys-ro")
     out = out_of(c, "fs-mounts", sh(script), root=rootfs)
     mounts = {line.split("|")[1]: line.split("|") for line in out.splitlines() if "|" in line}
@@ -168,6 +168,10 @@ def test_proc_sys_run_mounted(portod, rootfs, no_leaks):
     assert mounts["/run"][2] == "tmpfs"
     assert mounts["/dev"][2] == "tmpfs"
     assert mounts["/dev/pts"][2] == "devpts"
+    assert mounts["/dev/shm"][2] == "tmpfs"
+    with open("/proc/filesystems") as f:
+        if any(line.split()[-1] == "hugetlbfs" for line in f if line.strip()):
+            assert mounts["/dev/hugepages"][2] == "hugetlbfs"
     assert "/run/lock" in out and "/run/user" in out
     assert "sys-ro" in out
     # porto's socket is bound into the root
