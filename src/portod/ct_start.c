@@ -387,6 +387,18 @@ static int os_user(const struct container *ct, struct spawn_config *cfg, struct 
         return 0;
 }
 
+/* A hostname lives in the container's own uts namespace, which only
+ * isolate gives: without it, it would be the parent's (the host's). */
+static int check_hostname(const struct container *ct, struct perror *e)
+{
+        if (isempty(ct->hostname) || ct_isolated(ct))
+                return 0;
+        return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
+                          "hostname \"%s\" needs isolate=true (and virt_mode other than job): without isolation "
+                          "the container shares its parent's uts namespace",
+                          ct->hostname);
+}
+
 static int spawn_main(struct container *ct, struct request *req, struct perror *e)
 {
         _cleanup_strv_free_ char **env = NULL, **argv = NULL, **procs = NULL;
@@ -402,6 +414,9 @@ static int spawn_main(struct container *ct, struct request *req, struct perror *
         pid_t pid;
         int r;
 
+        r = check_hostname(ct, e);
+        if (r < 0)
+                return r;
         r = ct_build_env(ct, &env);
         if (r < 0)
                 return r;

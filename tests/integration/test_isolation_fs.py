@@ -208,6 +208,25 @@ def test_isolate_hostname_and_pid_namespace(portod, rootfs, no_leaks):
     assert open(os.path.join(rootfs, "etc/hostname")).read() == "original\n"
 
 
+@pytest.mark.parametrize("mode", [dict(isolate="false"), dict(virt_mode="job")])
+def test_hostname_needs_isolation(portod, rootfs, no_leaks, mode):
+    """Without isolate the uts namespace is the parent's: a hostname there
+    is refused at start rather than silently dropped (or set on the host)."""
+    import socket
+    host = socket.gethostname()
+    c = portod.conn()
+    c.Create("fs-hnp")
+    c.Start("fs-hnp")
+    c.Create("fs-hnp/c")
+    for k, v in dict(mode, command="/bin/hostname", hostname="nope").items():
+        c.SetProperty("fs-hnp/c", k, v)
+    with pytest.raises(portod.exc.InvalidValue) as ei:
+        c.Start("fs-hnp/c")
+    assert "isolate" in str(ei.value)
+    assert c.GetProperty("fs-hnp/c", "state") == "stopped"
+    assert socket.gethostname() == host
+
+
 def test_cgroup_namespace(portod, rootfs, no_leaks):
     if not os.path.exists("/proc/self/ns/cgroup"):
         pytest.skip("kernel without cgroup namespaces")
