@@ -181,6 +181,14 @@ def test_proc_sys_run_mounted(portod, rootfs, no_leaks):
     out = out_of(c, "fs-nosock", sh("test -e /run/portod.socket && echo there || echo none"), root=rootfs,
                  enable_porto="false")
     assert out == "none\n"
+    # ... here or above
+    c.Create("fs-nosockp")
+    c.SetProperty("fs-nosockp", "enable_porto", "none")
+    out = out_of(c, "fs-nosockp/c", sh("test -e /run/portod.socket && echo there || echo none"), root=rootfs)
+    assert out == "none\n"
+    for ep in ("read-only", "read-isolate", "isolate", "child-only"):
+        out = out_of(c, "fs-sock-" + ep, "/bin/stat -c %F /run/portod.socket", root=rootfs, enable_porto=ep)
+        assert out == "socket\n", ep
 
 
 def test_root_readonly(portod, rootfs, no_leaks, tmp_path):
