@@ -414,9 +414,6 @@ static int spawn_main(struct container *ct, struct request *req, struct perror *
         pid_t pid;
         int r;
 
-        r = check_hostname(ct, e);
-        if (r < 0)
-                return r;
         r = ct_build_env(ct, &env);
         if (r < 0)
                 return r;
@@ -553,7 +550,9 @@ int ct_start(struct container *ct, struct request *req, struct perror *e)
         if (ct->state != CT_STOPPED)
                 return perror_set(e, EERROR_INVALID_STATE, -EINVAL, "cannot start %s: it is %s, not stopped",
                                   ct->name, ct_state_to_string(ct->state));
-        r = start_parent(ct, req, e);
+        r = check_hostname(ct, e);
+        if (r >= 0)
+                r = start_parent(ct, req, e);
         if (r >= 0)
                 r = ct_memory_overcommit_check(ct, req, e);
         if (r < 0)

@@ -235,6 +235,34 @@ def test_hostname_needs_isolation(portod, rootfs, no_leaks, mode):
     assert socket.gethostname() == host
 
 
+def test_hostname_of_meta_ancestor(portod, rootfs, no_leaks):
+    """A meta container has no task to hold its uts namespace: its
+    children get its hostname in one of their own (isolated or not), in a
+    root on /etc/hostname too; a child's own hostname wins. A meta without
+    isolation cannot have one either."""
+    import socket
+    host = socket.gethostname()
+    c = portod.conn()
+    c.Create("fs-hnm")
+    c.SetProperty("fs-hnm", "hostname", "metahost")
+    c.Start("fs-hnm")
+    assert out_of(c, "fs-hnm/iso", "/bin/hostname") == "metahost\n"
+    assert out_of(c, "fs-hnm/shared", "/bin/hostname", isolate="false") == "metahost\n"
+    c.Create("fs-hnm/mid")      # a meta in between, without a hostname
+    assert out_of(c, "fs-hnm/mid/deep", "/bin/hostname") == "metahost\n"
+    assert out_of(c, "fs-hnm/own", "/bin/hostname", hostname="own") == "own\n"
+    c.Create("fs-hnr")
+    c.SetProperty("fs-hnr", "hostname", "roothost")
+    c.SetProperty("fs-hnr", "root", rootfs)
+    assert out_of(c, "fs-hnr/c", sh("hostname; cat /etc/hostname"), isolate="false") == "roothost\nroothost\n"
+    c.Create("fs-hnx")
+    c.SetProperty("fs-hnx", "isolate", "false")
+    c.SetProperty("fs-hnx", "hostname", "nope")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.Start("fs-hnx")
+    assert socket.gethostname() == host
+
+
 def test_cgroup_namespace(portod, rootfs, no_leaks):
     if not os.path.exists("/proc/self/ns/cgroup"):
         pytest.skip("kernel without cgroup namespaces")
