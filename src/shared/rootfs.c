@@ -1210,8 +1210,10 @@ static int place_symlink(int parent, const char *name, const char *link, const c
                 return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
         (void) unlinkat(parent, tmp, 0);
         if (symlinkat(link, parent, tmp) < 0)
-                return perror_set_errno(e, errno == EROFS ? EERROR_INVALID_VALUE : EERROR_UNKNOWN, -errno,
-                                        "symlink: cannot create %s", path);
+                /* The filesystem there refuses links (read-only, devpts):
+                 * the path is the client's choice. */
+                return perror_set_errno(e, errno == EROFS || errno == EPERM ? EERROR_INVALID_VALUE : EERROR_UNKNOWN,
+                                        -errno, "symlink: cannot create %s", path);
         if (renameat(parent, tmp, parent, name) < 0) {
                 int r = -errno;
 

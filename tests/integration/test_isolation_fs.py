@@ -499,6 +499,9 @@ def test_symlink_into_proc_sys_refused(portod, rootfs, no_leaks, link):
     c.Start("fs-linkproc")
     with pytest.raises(portod.exc.InvalidValue):
         c.SetProperty("fs-linkproc", "symlink[%s]" % link, "/bin")
+    # devpts takes no links either
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("fs-linkproc", "symlink[/dev/pts/x]", "/bin")
     assert c.GetProperty("fs-linkproc", "symlink") == ""
     assert c.GetProperty("fs-linkproc", "state") == "running"
 
