@@ -34,6 +34,7 @@ struct ct_rootfs_holder {
         char *root, *base, *resolv_conf, *etc_hosts, *cwd, *systemd_cgroup;
         char **cgroup_procs;
         char **sysfs_rw;
+        const char *hostname;   /* own, or of a meta ancestor: /etc/hostname in a root */
         uid_t uid;              /* the owner, for may_use */
         gid_t groups[NGROUPS_MAX_OWNER];
         int n_groups;
@@ -255,15 +256,21 @@ static int owner_may_use(int fd, bool write, void *userdata)
 
 /* ---- where the container starts ---- */
 
+/* What meta ancestors (no task holds namespaces for them) give a child. */
+struct meta_ns {
+        bool net_none;          /* one has net=none: an empty network namespace */
+        const char *hostname;   /* the nearest isolated one's hostname: an own uts namespace */
+};
+
 /* The process whose namespaces a child enters (0: the daemon's), the
- * roots of meta ancestors in between, joined ("/" for none), and whether
- * one of those has net=none. */
-static int find_mount_parent(const struct container *ct, pid_t *ret_pid, char **ret_prefix, bool *ret_net_none)
+ * roots of meta ancestors in between, joined ("/" for none), and what
+ * those meta ancestors give it. */
+static int find_mount_parent(const struct container *ct, pid_t *ret_pid, char **ret_prefix, struct meta_ns *ret_meta)
 {
         char *prefix = strdup("/");
 
         *ret_pid = 0;
-        *ret_net_none = false;
+        *ret_meta = (struct meta_ns) { false, NULL };
         for (const struct container *a = ct->parent; prefix && a && !ct_is_root(a); a = a->parent) {
                 char *n;
 
@@ -278,7 +285,9 @@ static int find_mount_parent(const struct container *ct, pid_t *ret_pid, char **
                 /* A meta ancestor without network: no task holds a
                  * namespace for it, the child gets an empty one. */
                 if (ct_net(a) == CT_NET_NONE)
-                        *ret_net_none = true;
+                        ret_meta->net_none = true;
+                if (!ret_meta->hostname && ct_isolated(a) && !isempty(a->hostname))
+                        ret_meta->hostname = a->hostname;
                 if (!ct_has_chroot(a))
                         continue;
                 n = path_join(a->root, prefix);
@@ -405,8 +414,7 @@ static int chroot_files(struct ct_rootfs_holder *h, struct container *ct, bool i
         if (r < 0)
                 return r;
         h->cfg.hugepages = true;
-        if (!isempty(ct->hostname))
-                h->cfg.hostname = ct->hostname;
+        h->cfg.hostname = h->hostname;
         r = resolv_conf_content(ct, &h->resolv_conf, e);
         if (r < 0)
                 return r;
@@ -501,14 +509,20 @@ int ct_rootfs_spawn_config(struct container *ct, struct spawn_config *cfg, struc
 {
         _cleanup_free_ char *prefix = NULL;
         struct ct_rootfs_holder *h;
-        bool meta_net_none;
+        struct meta_ns meta;
         int r;
 
         *ret_holder = NULL;
-        r = find_mount_parent(ct, &cfg->parent_ns_pid, &prefix, &meta_net_none);
+        r = find_mount_parent(ct, &cfg->parent_ns_pid, &prefix, &meta);
         if (r < 0)
                 return r;
-        cfg->new_net = ct_net(ct) == CT_NET_NONE || meta_net_none;
+        cfg->new_net = ct_net(ct) == CT_NET_NONE || meta.net_none;
+        /* A meta ancestor's hostname: set in the child's own uts namespace
+         * (a new one without isolate), as its task would have held it. */
+        if (isempty(cfg->hostname) && meta.hostname) {
+                cfg->hostname = meta.hostname;
+                cfg->new_uts = !cfg->isolate;
+        }
         cfg->command_is_init = ct->virt_mode == VIRT_OS && cfg->isolate;
         cfg->reset_loginuid = ct->virt_mode == VIRT_OS;
         /* A pid namespace of its own needs its own /proc, a network
@@ -520,6 +534,7 @@ int ct_rootfs_spawn_config(struct container *ct, struct spawn_config *cfg, struc
         h = calloc(1, sizeof(*h));
         if (!h)
                 return -ENOMEM;
+        h->hostname = isempty(cfg->hostname) ? NULL : cfg->hostname;
         r = fill_rootfs(h, ct, prefix, cfg->new_net, cfg->parent_ns_pid > 0, e);
         if (r < 0) {
                 ct_rootfs_holder_free(h);

@@ -387,6 +387,18 @@ static int os_user(const struct container *ct, struct spawn_config *cfg, struct 
         return 0;
 }
 
+/* A hostname lives in the container's own uts namespace, which only
+ * isolate gives: without it, it would be the parent's (the host's). */
+static int check_hostname(const struct container *ct, struct perror *e)
+{
+        if (isempty(ct->hostname) || ct_isolated(ct))
+                return 0;
+        return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,
+                          "hostname \"%s\" needs isolate=true (and virt_mode other than job): without isolation "
+                          "the container shares its parent's uts namespace",
+                          ct->hostname);
+}
+
 static int spawn_main(struct container *ct, struct request *req, struct perror *e)
 {
         _cleanup_strv_free_ char **env = NULL, **argv = NULL, **procs = NULL;
@@ -538,7 +550,9 @@ int ct_start(struct container *ct, struct request *req, struct perror *e)
         if (ct->state != CT_STOPPED)
                 return perror_set(e, EERROR_INVALID_STATE, -EINVAL, "cannot start %s: it is %s, not stopped",
                                   ct->name, ct_state_to_string(ct->state));
-        r = start_parent(ct, req, e);
+        r = check_hostname(ct, e);
+        if (r >= 0)
+                r = start_parent(ct, req, e);
         if (r >= 0)
                 r = ct_memory_overcommit_check(ct, req, e);
         if (r < 0)

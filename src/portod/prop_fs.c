@@ -426,7 +426,8 @@ struct prop prop_fs_table[] = {
         { "bind", "bind mounts: <source> <target> [ro|rw|rec|dev|nodev|suid|nosuid|exec|noexec|private|"
                   "unbindable|shared|slave|noatime|nodiratime|relatime|strictatime],...; ...",
           PROP_PERSIST, get_bind, set_bind, 0 },
-        { "symlink", "symlinks in the root: <symlink>: <target>; ... (symlink[path]; changes live)",
+        { "symlink", "symlinks in the root: <symlink>: <target>; ... (symlink[path]; changes live; "
+                     "not in /proc or /sys)",
           PROP_PERSIST | PROP_DYNAMIC | PROP_INDEXED, get_symlink, set_symlink, 0 },
         { "resolv_conf", "/etc/resolv.conf: default|keep|<option>;... (\"nameserver 1.1.1.1;search x\")",
           PROP_PERSIST, get_resolv_conf, set_resolv_conf, 0 },

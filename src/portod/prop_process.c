@@ -598,7 +598,8 @@ struct prop prop_process_table[] = {
         { "virt_mode", "virtualization mode: app|os|job|host (os: command /sbin/init as pid 1, user root, std streams /dev/null, net none, cwd /, SIGPWR on stop; host: no security restrictions of its own, root only)", PROP_PERSIST, get_virt_mode, set_virt_mode, 0 },
         { "isolate", "new pid/ipc/uts namespaces (nested in an isolated parent's), a fresh /proc and a new "
                       "environment (parents' env not inherited)", PROP_PERSIST, get_isolate, set_isolate, 0 },
-        { "hostname", "hostname inside the container (with isolate); in a root also /etc/hostname", PROP_PERSIST,
+        { "hostname", "hostname inside the container (needs isolate: refused at start without; a meta's goes to "
+                      "its children); in a root also /etc/hostname", PROP_PERSIST,
           get_hostname, set_hostname, 0 },
 };
 const size_t prop_process_count = ELEMENTSOF(prop_process_table);

@@ -391,7 +391,7 @@ static _Noreturn void run_main(const struct spawn_config *cfg, int fd, struct ro
         /* /proc of the new pid namespace, then pivot_root: as pid 1. */
         if (rf && rootfs_enter(rf, &e) < 0)
                 fail_perror(fd, &e);
-        if (cfg->isolate && !isempty(cfg->hostname) &&
+        if ((cfg->isolate || cfg->new_uts) && !isempty(cfg->hostname) &&
             sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
                 fail(fd, errno_to_eerror(errno, EERROR_INVALID_VALUE), errno,
                      "cannot set hostname \"%s\"", cfg->hostname);
@@ -594,6 +594,8 @@ static _Noreturn void run_starter(const struct spawn_config *cfg, int fd)
         else {
                 if (cfg->isolate)
                         unshare_isolated(fd);
+                else if (cfg->new_uts && unshare(CLONE_NEWUTS) < 0)
+                        fail(fd, errno_to_eerror(errno, EERROR_UNKNOWN), errno, "cannot create a uts namespace");
                 pid = fork();
                 if (pid < 0)
                         fail(fd, EERROR_RESOURCE_NOT_AVAILABLE, errno, "cannot fork the main process");

@@ -45,7 +45,7 @@ struct spawn_config {
          * joins before exec; NULL-terminated absolute paths. */
         char **cgroup_procs;
         bool isolate;               /* new pid, ipc, uts namespaces + portoinit */
-        const char *hostname;       /* with isolate; NULL keeps the parent's */
+        const char *hostname;       /* with isolate or new_uts; NULL keeps the parent's */
         const char *portoinit;      /* absolute path of the portoinit binary */
         int status_fd;              /* with isolate: where portoinit writes the status */
         bool new_session;           /* setsid() (app); false for job mode (setpgid) */
@@ -55,6 +55,7 @@ struct spawn_config {
                                      * mnt, pid, net, ipc, uts, cgroup) */
         const struct rootfs_config *rootfs; /* NULL: no mount namespace of its own */
         bool new_net;               /* net=none: an empty network namespace with lo up */
+        bool new_uts;               /* without isolate: an own uts namespace for hostname */
         bool new_cgroupns;          /* cgroup namespace rooted at the joined cgroups */
         bool command_is_init;       /* virt_mode=os: the command itself is pid 1, no portoinit */
         bool reset_loginuid;        /* virt_mode=os: a fresh login session */

@@ -210,8 +210,8 @@ static int target_error(const char *path, int r, struct perror *e)
 
 /* Nothing may be created below /proc or /sys (a symlink such as
  * "x -> /proc/self/..." would lead there): look where the deepest existing
- * ancestor of path really is first. */
-static int check_ancestor(int root_fd, const char *path, struct perror *e)
+ * ancestor of path really is first. what: "bind: target", "symlink". */
+static int check_ancestor(int root_fd, const char *what, const char *path, struct perror *e)
 {
         _cleanup_free_ char *p = strdup(path), *real = NULL;
         _cleanup_close_ int fd = -EBADF;
@@ -230,17 +230,17 @@ static int check_ancestor(int root_fd, const char *path, struct perror *e)
                 return 0; /* creating will report it */
         r = mnt_path_in_root(root_fd, fd, &real);
         if (r < 0)
-                return perror_set_errno(e, EERROR_UNKNOWN, r, "bind: cannot locate target \"%s\"", path);
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "%s: cannot locate \"%s\"", what, path);
         if (is_forbidden(real))
-                return perror_set(e, EERROR_INVALID_VALUE, -EPERM,
-                                  "bind: target \"%s\" leads into \"%s\": /proc and /sys are porto's", path, real);
+                return perror_set(e, EERROR_INVALID_VALUE, -EPERM, "%s \"%s\" leads into \"%s\": /proc and /sys are porto's",
+                                  what, path, real);
         return 0;
 }
 
 /* Resolve (creating if missing) a target; ret: O_PATH fd. */
 static int make_target(int root_fd, const char *path, bool dir, int *ret, struct perror *e)
 {
-        int r = check_ancestor(root_fd, path, e);
+        int r = check_ancestor(root_fd, "bind: target", path, e);
 
         if (r < 0)
                 return r;
@@ -313,11 +313,33 @@ static int do_binds(const struct rootfs *rf, const struct bind_src *srcs, struct
         return 0;
 }
 
-static int do_symlinks(int root_fd, const struct rootfs_config *cfg, struct perror *e)
+/* Paths on porto's tmpfs in a root: /dev and /run (by name). */
+static bool on_porto_tmpfs(const char *path)
+{
+        return mnt_path_is_under(path, "/dev") || mnt_path_is_under(path, "/run");
+}
+
+enum symlink_pass {
+        SYMLINKS_ALL,
+        SYMLINKS_OFF_TMPFS, /* root_readonly: into the writable original first */
+        SYMLINKS_ON_TMPFS,  /* ... then the rest once /dev and /run are there */
+};
+
+static int do_symlinks(int root_fd, const struct rootfs_config *cfg, enum symlink_pass pass, struct perror *e)
 {
         for (size_t i = 0; i < cfg->n_symlinks; i++) {
-                int r = rootfs_symlink(root_fd, cfg->cwd, cfg->symlinks[i].path, cfg->symlinks[i].target, e);
+                _cleanup_free_ char *abs = NULL;
+                int r;
 
+                if (pass != SYMLINKS_ALL) {
+                        /* A bad path is reported by rootfs_symlink() in the first pass. */
+                        bool tmpfs = mnt_path_absolute(cfg->symlinks[i].path, cfg->cwd, &abs) >= 0 &&
+                                     on_porto_tmpfs(abs);
+
+                        if (tmpfs != (pass == SYMLINKS_ON_TMPFS))
+                                continue;
+                }
+                r = rootfs_symlink(root_fd, cfg->cwd, cfg->symlinks[i].path, cfg->symlinks[i].target, e);
                 if (r < 0)
                         return r;
         }
@@ -338,7 +360,7 @@ static int precreate_targets(int orig_fd, const struct rootfs_config *cfg, const
                 r = target_path(cfg, cfg->binds[i].target, &path, e);
                 if (r < 0)
                         return r;
-                if (mnt_path_is_under(path, "/dev") || mnt_path_is_under(path, "/run"))
+                if (on_porto_tmpfs(path))
                         continue;
                 r = make_target(orig_fd, path, srcs[i].dir, &fd, e);
                 if (r < 0)
@@ -940,7 +962,7 @@ static int prepare_chroot(struct rootfs *rf, const struct bind_src *srcs, struct
                                                         "cannot create /%s in the container root", *d);
                 r = precreate_targets(orig, cfg, srcs, e);
                 if (r >= 0)
-                        r = do_symlinks(orig, cfg, e);
+                        r = do_symlinks(orig, cfg, SYMLINKS_OFF_TMPFS, e);
                 if (r < 0)
                         return r;
         }
@@ -955,8 +977,8 @@ static int prepare_chroot(struct rootfs *rf, const struct bind_src *srcs, struct
                 r = etc_files(rf, e);
         if (r >= 0)
                 r = do_binds(rf, srcs, e);
-        if (r >= 0 && !cfg->root_readonly)
-                r = do_symlinks(rf->root_fd, cfg, e);
+        if (r >= 0)
+                r = do_symlinks(rf->root_fd, cfg, cfg->root_readonly ? SYMLINKS_ON_TMPFS : SYMLINKS_ALL, e);
         return r;
 }
 
@@ -969,7 +991,7 @@ static int prepare_host(struct rootfs *rf, const struct bind_src *srcs, struct p
         r = rf->root_fd < 0 ? perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot open /") : 0;
         if (r < 0)
                 return r;
-        r = do_symlinks(rf->root_fd, cfg, e);
+        r = do_symlinks(rf->root_fd, cfg, SYMLINKS_ALL, e);
         if (r >= 0 && cfg->root_readonly) {
                 r = precreate_targets(rf->root_fd, cfg, srcs, e);
                 if (r < 0)
@@ -1188,8 +1210,10 @@ static int place_symlink(int parent, const char *name, const char *link, const c
                 return perror_set(e, EERROR_UNKNOWN, -ENOMEM, "out of memory");
         (void) unlinkat(parent, tmp, 0);
         if (symlinkat(link, parent, tmp) < 0)
-                return perror_set_errno(e, errno == EROFS ? EERROR_INVALID_VALUE : EERROR_UNKNOWN, -errno,
-                                        "symlink: cannot create %s", path);
+                /* The filesystem there refuses links (read-only, devpts):
+                 * the path is the client's choice. */
+                return perror_set_errno(e, errno == EROFS || errno == EPERM ? EERROR_INVALID_VALUE : EERROR_UNKNOWN,
+                                        -errno, "symlink: cannot create %s", path);
         if (renameat(parent, tmp, parent, name) < 0) {
                 int r = -errno;
 
@@ -1223,7 +1247,19 @@ int rootfs_symlink(int root_fd, const char *cwd, const char *path, const char *t
                                                 abs);
                 return remove_symlink(parent, name, abs, e);
         }
+        /* As for bind targets: nothing in /proc or /sys, which porto
+         * mounts over (at start it would land in the root's own /proc). */
+        if (is_forbidden(abs))
+                return perror_set(e, EERROR_INVALID_VALUE, -EPERM,
+                                  "symlink: %s is inside /proc or /sys, which porto mounts itself", abs);
+        r = check_ancestor(root_fd, "symlink", dir, e);
+        if (r < 0)
+                return r;
         r = mnt_mkdir_in_root(root_fd, dir, 0755, &parent);
+        if (r == -ELOOP)
+                return perror_set(e, EERROR_INVALID_VALUE, r,
+                                  "symlink: %s: a symlink on the way leads to a missing place or a /proc magic link",
+                                  abs);
         if (r < 0)
                 return perror_set_errno(e, EERROR_INVALID_VALUE, r, "symlink: cannot create the directory of %s", abs);
         /* Relative to where the directory really is (symlinks on the way). */

@@ -77,6 +77,46 @@ def test_chroot_sees_its_root(portod, rootfs, no_leaks):
     assert c.GetProperty("fs-chroot", "exit_code") == "0"
 
 
+ESCAPE_C = r"""
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+/* The classic chroot escape: chroot below the cwd, climb, chroot there. */
+int main(void)
+{
+        int fd = open("/", O_RDONLY);
+        mkdir("/tmp/jail", 0755);
+        if (fd < 0 || chroot("/tmp/jail") < 0 || fchdir(fd) < 0)
+                return perror("setup"), 2;
+        for (int i = 0; i < 64; i++)
+                chdir("..");
+        if (chroot(".") < 0)
+                return perror("chroot"), 3;
+        execl("/bin/cat", "cat", "/etc/marker", (char *) 0);
+        return perror("exec"), 4;
+}
+"""
+
+
+def test_root_is_pivoted_not_chrooted(portod, rootfs, no_leaks, tmp_path):
+    """pivot_root: the container's root is its mount namespace's root, so
+    even root with CAP_SYS_CHROOT climbing out of a nested chroot stays in
+    it (a plain chroot would land on the host's /)."""
+    import subprocess
+    gcc = shutil.which("gcc") or shutil.which("cc")
+    if not gcc:
+        pytest.skip("no C compiler for the escape program")
+    (tmp_path / "esc.c").write_text(ESCAPE_C)
+    r = subprocess.run([gcc, "-static", "-O2", "-o", os.path.join(rootfs, "bin/escape"), str(tmp_path / "esc.c")],
+                       capture_output=True, text=True)
+    if r.returncode:
+        pytest.skip("cannot build a static program: " + r.stderr[-200:])
+    c = portod.conn()
+    out = out_of(c, "fs-escape-root", "/bin/escape", root=rootfs)
+    assert out == "in-root\n", (out, c.GetProperty("fs-escape-root", "stderr"))
+
+
 def test_stdout_path_in_root(portod, rootfs, no_leaks):
     c = portod.conn()
     out = out_of(c, "fs-stdout", sh("echo inside"), root=rootfs, stdout_path="/tmp/out")
@@ -119,7 +159,7 @@ def test_dev_has_only_permitted_nodes(portod, rootfs, no_leaks):
 
 def test_proc_sys_run_mounted(portod, rootfs, no_leaks):
     c = portod.conn()
-    script = ("grep -E ' /(proc|sys|run|dev|dev/pts) ' /proc/self/mounts | sed 's/ /|/g'; "
+    script = ("grep -E ' /(proc|sys|run|dev|dev/pts|dev/shm|dev/hugepages) ' /proc/self/mounts | sed 's/ /|/g'; "
               "ls -d /run/lock /run/user; echo x > /sys/x 2>/dev/null || echo sys-ro")
     out = out_of(c, "fs-mounts", sh(script), root=rootfs)
     mounts = {line.split("|")[1]: line.split("|") for line in out.splitlines() if "|" in line}
@@ -128,6 +168,10 @@ def test_proc_sys_run_mounted(portod, rootfs, no_leaks):
     assert mounts["/run"][2] == "tmpfs"
     assert mounts["/dev"][2] == "tmpfs"
     assert mounts["/dev/pts"][2] == "devpts"
+    assert mounts["/dev/shm"][2] == "tmpfs"
+    with open("/proc/filesystems") as f:
+        if any(line.split()[-1] == "hugetlbfs" for line in f if line.strip()):
+            assert mounts["/dev/hugepages"][2] == "hugetlbfs"
     assert "/run/lock" in out and "/run/user" in out
     assert "sys-ro" in out
     # porto's socket is bound into the root
@@ -137,6 +181,14 @@ def test_proc_sys_run_mounted(portod, rootfs, no_leaks):
     out = out_of(c, "fs-nosock", sh("test -e /run/portod.socket && echo there || echo none"), root=rootfs,
                  enable_porto="false")
     assert out == "none\n"
+    # ... here or above
+    c.Create("fs-nosockp")
+    c.SetProperty("fs-nosockp", "enable_porto", "none")
+    out = out_of(c, "fs-nosockp/c", sh("test -e /run/portod.socket && echo there || echo none"), root=rootfs)
+    assert out == "none\n"
+    for ep in ("read-only", "read-isolate", "isolate", "child-only"):
+        out = out_of(c, "fs-sock-" + ep, "/bin/stat -c %F /run/portod.socket", root=rootfs, enable_porto=ep)
+        assert out == "socket\n", ep
 
 
 def test_root_readonly(portod, rootfs, no_leaks, tmp_path):
@@ -162,6 +214,53 @@ def test_isolate_hostname_and_pid_namespace(portod, rootfs, no_leaks):
     assert int(lines[3]) < 10
     # the host's /etc/hostname of the root is untouched
     assert open(os.path.join(rootfs, "etc/hostname")).read() == "original\n"
+
+
+@pytest.mark.parametrize("mode", [dict(isolate="false"), dict(virt_mode="job")])
+def test_hostname_needs_isolation(portod, rootfs, no_leaks, mode):
+    """Without isolate the uts namespace is the parent's: a hostname there
+    is refused at start rather than silently dropped (or set on the host)."""
+    import socket
+    host = socket.gethostname()
+    c = portod.conn()
+    c.Create("fs-hnp")
+    c.Start("fs-hnp")
+    c.Create("fs-hnp/c")
+    for k, v in dict(mode, command="/bin/hostname", hostname="nope").items():
+        c.SetProperty("fs-hnp/c", k, v)
+    with pytest.raises(portod.exc.InvalidValue) as ei:
+        c.Start("fs-hnp/c")
+    assert "isolate" in str(ei.value)
+    assert c.GetProperty("fs-hnp/c", "state") == "stopped"
+    assert socket.gethostname() == host
+
+
+def test_hostname_of_meta_ancestor(portod, rootfs, no_leaks):
+    """A meta container has no task to hold its uts namespace: its
+    children get its hostname in one of their own (isolated or not), in a
+    root on /etc/hostname too; a child's own hostname wins. A meta without
+    isolation cannot have one either."""
+    import socket
+    host = socket.gethostname()
+    c = portod.conn()
+    c.Create("fs-hnm")
+    c.SetProperty("fs-hnm", "hostname", "metahost")
+    c.Start("fs-hnm")
+    assert out_of(c, "fs-hnm/iso", "/bin/hostname") == "metahost\n"
+    assert out_of(c, "fs-hnm/shared", "/bin/hostname", isolate="false") == "metahost\n"
+    c.Create("fs-hnm/mid")      # a meta in between, without a hostname
+    assert out_of(c, "fs-hnm/mid/deep", "/bin/hostname") == "metahost\n"
+    assert out_of(c, "fs-hnm/own", "/bin/hostname", hostname="own") == "own\n"
+    c.Create("fs-hnr")
+    c.SetProperty("fs-hnr", "hostname", "roothost")
+    c.SetProperty("fs-hnr", "root", rootfs)
+    assert out_of(c, "fs-hnr/c", sh("hostname; cat /etc/hostname"), isolate="false") == "roothost\nroothost\n"
+    c.Create("fs-hnx")
+    c.SetProperty("fs-hnx", "isolate", "false")
+    c.SetProperty("fs-hnx", "hostname", "nope")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.Start("fs-hnx")
+    assert socket.gethostname() == host
 
 
 def test_cgroup_namespace(portod, rootfs, no_leaks):
@@ -199,6 +298,47 @@ def test_bind_flags_roundtrip_and_file_bind(portod, rootfs, no_leaks, tmp_path):
     assert c.GetProperty("fs-bindfile", "bind") == "%s /etc/extra ro,nodev,nosuid,noexec,private" % f
 
 
+def test_bind_every_flag_applied(portod, rootfs, no_leaks, tmp_path):
+    """Every flag of the manual reaches the mount (as mountinfo inside
+    shows it). The source is a bind of a running parent (nosuid, nodev,
+    noexec, noatime, a submount): a child's binds come from the parent's
+    namespace, so dev/suid/exec and the atime flags have something to
+    change, and rec something to carry."""
+    c = portod.conn()
+    src, sub = tmp_path / "src", tmp_path / "subsrc"
+    (src / "sub").mkdir(parents=True)
+    sub.mkdir()
+    (sub / "f").write_text("sub\n")
+    start(c, "fs-bflags", command="/bin/sleep 1000", root=rootfs,
+          bind="%s /mnt/x nosuid,nodev,noexec,noatime; %s /mnt/x/sub" % (src, sub))
+    binds = {"dflt": "", "open": "dev,suid,exec,relatime", "ro": "ro", "rw": "rw", "rec": "rec",
+             "nodir": "nodiratime", "priv": "private", "unb": "unbindable", "slave": "slave"}
+    value = "; ".join("/mnt/x /b/%s %s" % (k, v) for k, v in binds.items())
+    out = out_of(c, "fs-bflags/c", sh("cat /proc/self/mountinfo; echo --; cat /b/rec/sub/f; ls /b/dflt/sub | wc -l"),
+                 bind=value)
+    info, rest = out.split("--\n")
+    mounts = {}
+    for line in info.splitlines():
+        f = line.split()
+        if f[4].startswith("/b/"):
+            tags = f[6:f.index("-")]
+            mounts[f[4][3:]] = (set(f[5].split(",")), {t.split(":")[0] for t in tags})
+    locked = {"nosuid", "nodev", "noexec", "noatime"}
+    opts, tags = mounts["dflt"]
+    assert locked <= opts and "rw" in opts, mounts["dflt"]
+    assert tags == {"shared", "master"}, tags          # slave-shared by default
+    opts, _ = mounts["open"]
+    assert not opts & locked and "relatime" in opts, opts
+    assert "ro" in mounts["ro"][0] and "rw" in mounts["rw"][0]
+    assert "nodiratime" in mounts["nodir"][0]
+    assert mounts["priv"][1] == set(), mounts["priv"]
+    assert mounts["unb"][1] == {"unbindable"}, mounts["unb"]
+    assert mounts["slave"][1] == {"master"}, mounts["slave"]
+    # rec carries the submount along, a plain bind does not
+    assert "rec/sub" in mounts and "dflt/sub" not in mounts, sorted(mounts)
+    assert rest.split() == ["sub", "0"], rest
+
+
 def test_bind_without_root(portod, no_leaks, tmp_path):
     c = portod.conn()
     src = tmp_path / "src"
@@ -209,6 +349,22 @@ def test_bind_without_root(portod, no_leaks, tmp_path):
     out = out_of(c, "fs-bindhost", sh("cat %s/f" % dst), bind="%s %s ro" % (src, dst))
     assert out == "bound\n"
     assert not (dst / "f").exists()     # the host never sees the bind
+
+
+def test_child_binds_invisible_to_parent(portod, rootfs, no_leaks):
+    """A bind makes a mount namespace of its own (isolate=false too): the
+    running parent does not see its children's binds."""
+    c = portod.conn()
+    start(c, "fs-bpar", command="/bin/sleep 1000", root=rootfs)
+    start(c, "fs-bpar/k", command="/bin/sleep 1000", isolate="false", bind="/bin /mnt/kb ro")
+    pids = {n: int(c.GetProperty(n, "root_pid")) for n in ("fs-bpar", "fs-bpar/k")}
+
+    def binds(pid):
+        with open("/proc/%d/mountinfo" % pid) as f:
+            return [line.split()[4] for line in f if line.split()[4].startswith("/mnt/")]
+    assert binds(pids["fs-bpar/k"]) == ["/mnt/kb"]
+    assert binds(pids["fs-bpar"]) == []
+    assert os.readlink("/proc/%d/ns/mnt" % pids["fs-bpar"]) != os.readlink("/proc/%d/ns/mnt" % pids["fs-bpar/k"])
 
 
 @pytest.mark.parametrize("value", ["/a/../etc /mnt", "/tmp /mnt/../../etc", "/tmp /mnt bogus", "/tmp", "/tmp /mnt ro,rw"])
@@ -310,6 +466,57 @@ def test_symlink_over_a_file_refused_live(portod, rootfs, no_leaks):
     assert c.GetProperty("fs-linkfile", "symlink") == ""
 
 
+def test_symlink_on_porto_tmpfs_with_root_readonly(portod, rootfs, no_leaks):
+    """root_readonly makes links in the root before it turns read-only;
+    those in /dev and /run belong on porto's tmpfs there, not under it."""
+    c = portod.conn()
+    out = out_of(c, "fs-linkro", sh("readlink /run/r; readlink /dev/d; readlink /tmp/t"), root=rootfs, root_readonly="true",
+                 symlink="/run/r: /bin; /dev/d: /bin; /tmp/t: /bin")
+    assert out.split() == ["../bin", "../bin", "../bin"], (out, c.GetProperty("fs-linkro", "stderr"))
+    assert os.readlink(os.path.join(rootfs, "tmp/t")) == "../bin"
+    assert not os.path.lexists(os.path.join(rootfs, "run/r"))    # nothing hidden under the tmpfs
+    assert not os.path.lexists(os.path.join(rootfs, "dev/d"))
+
+
+@pytest.mark.parametrize("link", ["/proc/x", "/proc/sys/x", "/sys/x", "/p/x"])
+def test_symlink_into_proc_sys_refused(portod, rootfs, no_leaks, link):
+    """As bind targets: porto mounts /proc and /sys, a link there would be
+    written into the root's own directory under them (or fail live)."""
+    os.symlink("/proc/sys", os.path.join(rootfs, "p"))
+    c = portod.conn()
+    c.Create("fs-linkproc")
+    c.SetProperty("fs-linkproc", "root", rootfs)
+    c.SetProperty("fs-linkproc", "command", "/bin/sleep 1000")
+    c.SetProperty("fs-linkproc", "symlink", "%s: /bin" % link)
+    with pytest.raises(portod.exc.InvalidValue) as ei:
+        c.Start("fs-linkproc")
+    # /p leads to the root's (still empty) /proc/sys: a dangling link
+    assert "/proc" in str(ei.value) or "/sys" in str(ei.value), ei.value
+    assert c.GetProperty("fs-linkproc", "state") == "stopped"
+    assert os.listdir(os.path.join(rootfs, "proc")) == [] and os.listdir(os.path.join(rootfs, "sys")) == []
+    # live, in the running container's /proc and /sys
+    c.SetProperty("fs-linkproc", "symlink", "")
+    c.Start("fs-linkproc")
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("fs-linkproc", "symlink[%s]" % link, "/bin")
+    # devpts takes no links either
+    with pytest.raises(portod.exc.InvalidValue):
+        c.SetProperty("fs-linkproc", "symlink[/dev/pts/x]", "/bin")
+    assert c.GetProperty("fs-linkproc", "symlink") == ""
+    assert c.GetProperty("fs-linkproc", "state") == "running"
+
+
+def test_relative_paths_start_from_cwd(portod, rootfs, no_leaks, tmp_path):
+    """symlink and bind paths without a leading slash are taken from cwd."""
+    c = portod.conn()
+    os.makedirs(os.path.join(rootfs, "work"))
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "f").write_text("bound\n")
+    out = out_of(c, "fs-rel", sh("readlink /work/l; readlink /work/sub/l2; cat /work/data/f"), root=rootfs, cwd="/work",
+                 symlink="l: /etc/marker; sub/l2: x", bind="%s data ro" % (tmp_path / "src"))
+    assert out.split() == ["../etc/marker", "../x", "bound"], (out, c.GetProperty("fs-rel", "stderr"))
+
+
 # ---- /etc files ------------------------------------------------------------------------------
 
 def test_resolv_conf_and_etc_hosts(portod, rootfs, no_leaks):
@@ -324,6 +531,23 @@ def test_resolv_conf_and_etc_hosts(portod, rootfs, no_leaks):
     out = out_of(c, "fs-default", "/bin/cat /etc/resolv.conf", root=rootfs)
     host = open("/etc/resolv.conf").read() if os.path.exists("/etc/resolv.conf") else "nameserver 9.9.9.9\n"
     assert out == host
+
+
+def test_default_resolv_conf_from_config(private, rootfs, no_leaks):
+    """resolv_conf=default takes portod.conf's default_resolv_conf when it
+    is set; keep and an own value still win."""
+    from .test_engine_extra import connect
+    d = private('container { default_resolv_conf: "nameserver 5.6.7.8;search cfg.example" }')
+    c = connect(d)
+    assert out_of(c, "dflt", "/bin/cat /etc/resolv.conf", root=rootfs) == "nameserver 5.6.7.8\nsearch cfg.example\n"
+    assert out_of(c, "named", "/bin/cat /etc/resolv.conf", root=rootfs, resolv_conf="default") == \
+        "nameserver 5.6.7.8\nsearch cfg.example\n"
+    assert out_of(c, "keep", "/bin/cat /etc/resolv.conf", root=rootfs, resolv_conf="keep") == "nameserver 9.9.9.9\n"
+    assert out_of(c, "own", "/bin/cat /etc/resolv.conf", root=rootfs, resolv_conf="nameserver 1.1.1.1") == \
+        "nameserver 1.1.1.1\n"
+    for n in ("dflt", "named", "keep", "own"):
+        c.Destroy(n)
+    c.disconnect()
 
 
 # ---- net ---------------------------------------------------------------------------------
@@ -428,6 +652,37 @@ def test_os_mode_stop_sends_sigpwr(portod, rootfs, no_leaks, tmp_path):
     wait_for(lambda: os.path.exists(os.path.join(rootfs, "tmp/booted")), 10, msg="init ran")
     c.Stop("fs-vm2", timeout=10)
     assert (out / "pwr").read_text() == "pwr\n"
+
+
+def test_os_mode_loginuid_and_std_streams(private, rootfs, no_leaks):
+    """virt_mode=os resets the loginuid (an app container keeps the
+    daemon's) and its init's stdout/stderr are /dev/null."""
+    from .test_engine_extra import connect
+    from .util import Daemon
+
+    class LoginDaemon(Daemon):
+        def argv(self):
+            return ["/bin/sh", "-c", 'echo 4321 > /proc/self/loginuid && exec "$@"', "sh"] + super().argv()
+
+    if not os.path.exists("/proc/self/loginuid"):
+        pytest.skip("kernel without audit loginuid")
+    with open(os.path.join(rootfs, "sbin/init"), "w") as f:
+        f.write(INIT)
+    os.chmod(os.path.join(rootfs, "sbin/init"), 0o755)
+    d = private(cls=LoginDaemon)
+    c = connect(d)
+    start(c, "app", command="/bin/sleep 1000")
+    start(c, "vm", root=rootfs, virt_mode="os")
+    app, vm = (int(c.GetProperty(n, "root_pid")) for n in ("app", "vm"))
+    assert open("/proc/%d/loginuid" % app).read() == "4321"
+    assert open("/proc/%d/loginuid" % vm).read() == "4294967295"
+    assert c.GetProperty("vm", "stderr_path") == "/dev/null"
+    for fd in (1, 2):
+        st = os.stat("/proc/%d/fd/%d" % (vm, fd))
+        assert stat.S_ISCHR(st.st_mode) and os.major(st.st_rdev) == 1 and os.minor(st.st_rdev) == 3
+    c.Destroy("vm")
+    c.Destroy("app")
+    c.disconnect()
 
 
 def test_os_mode_missing_init(portod, rootfs, no_leaks):

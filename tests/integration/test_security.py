@@ -887,6 +887,13 @@ def test_nested_porto_in_a_root(portod, tmp_path, no_leaks):
                                   "portoctl get self absolute_name"), timeout=30)
     assert "made" in out and "child" in out.split() and "/porto/sec-chp" in out, out
     assert "sec-chp/child" in c.List()
+    # root_path is the path in the client's namespace: inside the root, "/"
+    # is the client's own root and a child's root a path in it
+    c.Stop("sec-chp")
+    out = output(c, "sec-chp", sh("exec 2>&1; portoctl create rp; portoctl set rp root /mnt; "
+                                  "portoctl get self root_path; portoctl get rp root_path"), timeout=30)
+    assert out.split() == ["/", "/mnt"], out
+    assert c.GetProperty("sec-chp/rp", "root_path") == os.path.join(root, "mnt")
     make(c, "sec-chp2", root=root, enable_porto="false")
     out = output(c, "sec-chp2", sh("exec 2>&1; ls /run/portod.socket; portoctl list; echo rc=$?"))
     assert "rc=0" not in out and "No such file" in out, out
