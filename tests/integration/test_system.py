@@ -636,12 +636,8 @@ def test_discard_forgets_containers_and_kills_what_they_ran(private):
     processes killed and their cgroups removed, not left running unmanaged."""
     d = private()
     c = connect(d)
-    c.Create("keep")
-    c.SetProperty("keep", "command", "sleep 1000")
-    c.Start("keep")
-    c.Create("keep/kid")
-    c.SetProperty("keep/kid", "command", "sleep 1000")
-    c.Start("keep/kid")
+    util.start(c, "keep", command="sleep 1000")
+    util.start(c, "keep/kid", command="sleep 1000")
     pids = [int(c.GetProperty(n, "root_pid")) for n in ("keep", "keep/kid")]
     c.disconnect()
     sigterm_master(d)
