@@ -403,7 +403,10 @@ static int devices_and_sysfs(struct ct_rootfs_holder *h, struct container *ct, b
                 return r;
         if (chroot)
                 h->cfg.devices = &h->devices;
-        return device_sysfs(h, ct, chroot);
+        r = device_sysfs(h, ct, chroot);
+        if (r < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, r, "device_sysfs");
+        return 0;
 }
 
 static int chroot_files(struct ct_rootfs_holder *h, struct container *ct, bool in_parent_ns, struct perror *e)
