@@ -101,10 +101,10 @@ _Noreturn static void fail_perror(int fd, const struct perror *e)
 }
 
 /* With isolate, pid 1 is portoinit, except in virt_mode=os where the
- * command is the init itself. */
+ * command is the init itself; a meta container's holder is portoinit. */
 static bool uses_portoinit(const struct spawn_config *cfg)
 {
-        return cfg->isolate && !cfg->command_is_init;
+        return cfg->hold || (cfg->isolate && !cfg->command_is_init);
 }
 
 /* ---- the main process ----------------------------------------------------- */
@@ -331,7 +331,8 @@ static int open_portoinit(const struct spawn_config *cfg, int fd)
         return f;
 }
 
-/* pid 1 of the new pid namespace: portoinit --status-fd N --error-fd M -- argv
+/* pid 1 of the new pid namespace: portoinit --status-fd N --error-fd M -- argv,
+ * or portoinit --hold --error-fd M for a meta container.
  * The signal mask stays full across this exec; portoinit clears it for the
  * command, so no signal can kill pid 1 before it handles them. */
 static _Noreturn void exec_portoinit(const struct spawn_config *cfg, int fd, int init_fd)
@@ -341,12 +342,14 @@ static _Noreturn void exec_portoinit(const struct spawn_config *cfg, int fd, int
         int keep[2], status_fd = -1, error_fd;
         char **args;
 
-        while (cfg->argv[argc])
+        while (!cfg->hold && cfg->argv[argc])
                 argc++;
         args = calloc(argc + 8, sizeof(char *));
         if (!args)
                 fail(fd, EERROR_RESOURCE_NOT_AVAILABLE, ENOMEM, "cannot start portoinit");
         args[n++] = (char *) "portoinit";
+        if (cfg->hold)
+                args[n++] = (char *) "--hold";
         if (cfg->status_fd >= 0) {
                 status_fd = inherit_fd(cfg->status_fd, fd, "status");
                 snprintf(status_buf, sizeof(status_buf), "%d", status_fd);
@@ -359,8 +362,10 @@ static _Noreturn void exec_portoinit(const struct spawn_config *cfg, int fd, int
         snprintf(error_buf, sizeof(error_buf), "%d", error_fd);
         args[n++] = (char *) "--error-fd";
         args[n++] = error_buf;
-        args[n++] = (char *) "--";
-        memcpy(args + n, cfg->argv, (argc + 1) * sizeof(char *));
+        if (!cfg->hold) {
+                args[n++] = (char *) "--";
+                memcpy(args + n, cfg->argv, (argc + 1) * sizeof(char *));
+        }
 
         keep[0] = status_fd < error_fd ? status_fd : error_fd;
         keep[1] = status_fd < error_fd ? error_fd : status_fd;
@@ -654,10 +659,10 @@ static void reap(pid_t pid, bool wait_forever)
 
 static int check_config(const struct spawn_config *cfg, struct perror *e)
 {
-        if (!cfg->argv || isempty(cfg->argv[0]))
+        if (!cfg->hold && (!cfg->argv || isempty(cfg->argv[0])))
                 return perror_set(e, EERROR_INVALID_COMMAND, -EINVAL, "empty command");
         if (uses_portoinit(cfg) && isempty(cfg->portoinit))
-                return perror_set(e, EERROR_UNKNOWN, -EINVAL, "no portoinit binary for an isolated container");
+                return perror_set(e, EERROR_UNKNOWN, -EINVAL, "no portoinit binary for an isolated or meta container");
         return 0;
 }
 

@@ -8,7 +8,8 @@
  * (pid 1 of the new pid namespace), which runs the command as its child,
  * forwards signals, reaps zombies and writes the command's raw wait status
  * to status_fd before it exits (an exit code alone cannot say "killed by
- * signal N"). Errors anywhere in the starter or before exec come back over a
+ * signal N"). With hold, the main process is portoinit --hold, which only
+ * keeps the namespaces for a meta container's children. Errors anywhere in the starter or before exec come back over a
  * pipe as (EError, errno, message) and are returned in e. spawn_start()
  * returns only after the command was exec'ed (or failed), with the main
  * process pid as the host sees it. */
@@ -49,6 +50,8 @@ struct spawn_config {
         const char *portoinit;      /* absolute path of the portoinit binary */
         int status_fd;              /* with isolate: where portoinit writes the status */
         bool new_session;           /* setsid() (app); false for job mode (setpgid) */
+        bool hold;                  /* a meta container's task: portoinit --hold in the container's
+                                     * namespaces, no command (argv unused) */
 
         /* ---- filesystem and namespaces (issue 4) ---- */
         pid_t parent_ns_pid;        /* > 0: start in this process's namespaces (a parent container's

@@ -1,6 +1,7 @@
 /* portoinit: pid 1 of an isolated container.
  *
  *   portoinit [--status-fd N] [--error-fd M] -- command [args...]
+ *   portoinit --hold [--error-fd M]
  *
  * Runs the command as its child, forwards every signal it gets to it, reaps
  * every zombie of the namespace and, when the command exits, writes the
@@ -9,10 +10,16 @@
  * code, or 128 + signal. If the command cannot be exec'ed, the reason goes
  * to the error fd (struct spawn_report, see report.h) for the daemon.
  *
+ * With --hold it is the task of a meta container: it runs nothing, only
+ * keeps the container's namespaces alive for its children, reaps the
+ * orphans that come to it and ignores every signal it can. It ends when
+ * the daemon kills it (SIGKILL), after the children have stopped.
+ *
  * Static and tiny; it allocates nothing. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +67,8 @@ static int parse_fd(const char *s)
 
 _Noreturn static void usage(void)
 {
-        fprintf(stderr, "usage: portoinit [--status-fd N] [--error-fd N] -- command [args...]\n");
+        fprintf(stderr, "usage: portoinit [--status-fd N] [--error-fd N] -- command [args...]\n"
+                        "       portoinit --hold [--error-fd N]\n");
         exit(EXIT_USAGE);
 }
 
@@ -132,9 +140,22 @@ static int supervise(pid_t cmd, const sigset_t *all)
         }
 }
 
+/* --hold: reap whatever comes, never exit on a signal. */
+_Noreturn static void hold(const sigset_t *all)
+{
+        for (;;) {
+                siginfo_t si;
+
+                if (sigwaitinfo(all, &si) == SIGCHLD)
+                        while (waitpid(-1, NULL, WNOHANG) > 0)
+                                ;
+        }
+}
+
 int main(int argc, char **argv)
 {
         int status_fd = -1, status, i;
+        bool holding = false;
         sigset_t all;
         pid_t cmd;
 
@@ -144,6 +165,10 @@ int main(int argc, char **argv)
                 if (strcmp(argv[i], "--") == 0) {
                         i++;
                         break;
+                }
+                if (strcmp(argv[i], "--hold") == 0) {
+                        holding = true;
+                        continue;
                 }
                 if (strcmp(argv[i], "--status-fd") == 0)
                         target = &status_fd;
@@ -159,7 +184,8 @@ int main(int argc, char **argv)
                         exit(EXIT_USAGE);
                 }
         }
-        if (i >= argc)
+        /* A command with --hold, or none without it. */
+        if (holding != (i >= argc) || (holding && status_fd >= 0))
                 usage();
 
         sigfillset(&all);
@@ -168,6 +194,12 @@ int main(int argc, char **argv)
         /* Outside a pid namespace (tests), orphans must still come to us. */
         if (getpid() != 1)
                 (void) prctl(PR_SET_CHILD_SUBREAPER, 1);
+        if (holding) {
+                /* Holding: end of file for the daemon. */
+                if (error_fd >= 0)
+                        close(error_fd);
+                hold(&all);
+        }
 
         cmd = start(argv + i);
         if (cmd < 0) {

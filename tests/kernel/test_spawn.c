@@ -841,6 +841,61 @@ static void test_portoinit_reaps(void **state)
         kt_wait(pid);
 }
 
+/* A meta container's holder: pid 1 that runs nothing and outlives every
+ * signal but SIGKILL; without isolate a plain process that does the same. */
+static void test_portoinit_hold(void **state)
+{
+        struct spawn_config cfg;
+        struct perror e = {};
+        pid_t pid;
+        char *s, *expect = NULL;
+        int st;
+
+        (void) state;
+        config_init(&cfg, NULL);
+        cfg.hold = true;
+        cfg.isolate = true;
+        cfg.hostname = "porto-hold";
+        assert_int_equal(spawn_start(&cfg, &pid, &e), 0);
+        s = kt_proc_status(pid, "NSpid");
+        assert_true(asprintf(&expect, "%d\t1", (int) pid) > 0);
+        assert_string_equal(s, expect);
+        free(expect);
+        free(s);
+        kill(pid, SIGTERM);
+        kill(pid, SIGINT);
+        kill(pid, SIGHUP);
+        kill(pid, SIGCHLD);
+        kt_msleep(200);
+        assert_int_equal(waitpid(pid, &st, WNOHANG), 0);
+        s = kt_proc_status(pid, "State");
+        assert_true(s[0] == 'S');
+        free(s);
+        kill(pid, SIGKILL);
+        st = kt_wait(pid);
+        assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+
+        /* Without isolate: not pid 1 of anything, same holding. */
+        config_init(&cfg, NULL);
+        cfg.hold = true;
+        assert_int_equal(spawn_start(&cfg, &pid, &e), 0);
+        s = kt_proc_status(pid, "NSpid");
+        assert_true(asprintf(&expect, "%d", (int) pid) > 0);
+        assert_string_equal(s, expect);
+        free(expect);
+        free(s);
+        kill(pid, SIGTERM);
+        kt_msleep(100);
+        assert_int_equal(waitpid(pid, &st, WNOHANG), 0);
+        kill(pid, SIGKILL);
+        kt_wait(pid);
+
+        /* No command without hold. */
+        config_init(&cfg, NULL);
+        assert_int_equal(spawn_start(&cfg, &pid, &e), -EINVAL);
+        assert_int_equal(e.code, EERROR_INVALID_COMMAND);
+}
+
 static void test_portoinit_usage(void **state)
 {
         char cmd[512];
@@ -859,6 +914,10 @@ static void test_portoinit_usage(void **state)
         char *s = read_tmp("st");
         assert_string_equal(s, "1024");
         free(s);
+        snprintf(cmd, sizeof(cmd), "%s --hold -- true 2>/dev/null", portoinit);
+        assert_int_equal(WEXITSTATUS(system(cmd)), 2);
+        snprintf(cmd, sizeof(cmd), "%s --hold --status-fd 1 2>/dev/null", portoinit);
+        assert_int_equal(WEXITSTATUS(system(cmd)), 2);
         snprintf(cmd, sizeof(cmd), "%s -- /nonexistent 2>/dev/null", portoinit);
         assert_int_equal(WEXITSTATUS(system(cmd)), 127);
 }
@@ -879,6 +938,7 @@ int main(void)
                 cmocka_unit_test_teardown(test_isolate, test_teardown),
                 cmocka_unit_test_teardown(test_portoinit_signals, test_teardown),
                 cmocka_unit_test_teardown(test_portoinit_reaps, test_teardown),
+                cmocka_unit_test_teardown(test_portoinit_hold, test_teardown),
                 cmocka_unit_test_teardown(test_portoinit_usage, test_teardown),
         };
 
