@@ -383,6 +383,9 @@ bool ct_in_chroot(const struct container *ct);
 char *ct_root_host_path(const struct container *ct);
 /* Effective net (explicit, or none for virt_mode=os). */
 enum ct_net ct_net(const struct container *ct);
+/* A meta container with namespaces of its own (isolate, net=none, a root,
+ * binds...) keeps them for its children with a task: portoinit --hold. */
+bool ct_meta_keeps_ns(const struct container *ct);
 /* virt_mode=os defaults (manual "Context"): command, user, std streams. */
 const char *ct_command(const struct container *ct);
 bool ct_os_root_user(const struct container *ct);

@@ -256,7 +256,10 @@ static int owner_may_use(int fd, bool write, void *userdata)
 
 /* ---- where the container starts ---- */
 
-/* What meta ancestors (no task holds namespaces for them) give a child. */
+/* What meta ancestors without a task give a child. Since meta containers
+ * with namespaces of their own keep them with a task (ct_meta_keeps_ns),
+ * only metas started by an older portod, still running after an upgrade,
+ * come here with a root, net=none or a hostname. */
 struct meta_ns {
         bool net_none;          /* one has net=none: an empty network namespace */
         const char *hostname;   /* the nearest isolated one's hostname: an own uts namespace */
@@ -303,6 +306,11 @@ static int find_mount_parent(const struct container *ct, pid_t *ret_pid, char **
 static bool needs_rootfs(const struct container *ct, const char *prefix)
 {
         return ct_has_chroot(ct) || !streq(prefix, "/") || ct->binds.n || ct->root_readonly || ct->n_symlinks;
+}
+
+bool ct_meta_keeps_ns(const struct container *ct)
+{
+        return ct_isolated(ct) || ct_net(ct) == CT_NET_NONE || needs_rootfs(ct, "/");
 }
 
 /* resolv_conf: default (portod.conf, else the host's file), keep, or text. */

@@ -399,27 +399,70 @@ static int check_hostname(const struct container *ct, struct perror *e)
                           ct->hostname);
 }
 
+/* The command's std streams: the client's fds, the internal files, or
+ * paths opened in the starter (/dev/null without any). */
+static int open_streams(struct container *ct, struct request *req, int fds[3], struct spawn_config *cfg,
+                        struct perror *e)
+{
+        int r;
+
+        for (int s = 0; s < 3; s++) {
+                const char *path = ct->std_path[s];
+
+                if (path && startswith(path, "/dev/fd/")) {
+                        r = open_client_fd(req, path, s, &fds[s], e);
+                        if (r < 0)
+                                return r;
+                } else if (!path && ct_stream_internal(ct, s)) {
+                        r = ct_stream_open(ct, s, &fds[s], e);
+                        if (r < 0)
+                                return r;
+                }
+                cfg->std_fd[s] = fds[s] >= 0 ? fds[s] : -1;
+                cfg->std_path[s] = fds[s] >= 0 ? NULL : (path ? path : "/dev/null");
+        }
+        return 0;
+}
+
+/* Where portoinit writes the command's wait status. */
+static int open_status_file(struct container *ct, int *ret_fd, struct perror *e)
+{
+        _cleanup_free_ char *path = ct_status_path(ct);
+
+        if (!path)
+                return -ENOMEM;
+        *ret_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (*ret_fd < 0)
+                return perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot create %s", path);
+        return 0;
+}
+
+/* The command, or for a meta container its holder (portoinit --hold, no
+ * command, no streams, no environment). */
 static int spawn_main(struct container *ct, struct request *req, struct perror *e)
 {
+        static char *no_env[] = { NULL };
         _cleanup_strv_free_ char **env = NULL, **argv = NULL, **procs = NULL;
         _cleanup_free_ struct spawn_rlimit *rl = NULL;
-        _cleanup_free_ char *status_path = NULL;
         gid_t groups[256];
         int n_groups = 0;
         int fds[4] = { -EBADF, -EBADF, -EBADF, -EBADF };
         char cwdbuf[4096], uname[64];
-        struct spawn_config cfg = { 0 };
+        struct spawn_config cfg = { .std_fd = { -1, -1, -1 }, .status_fd = -1 };
         struct ct_rootfs_holder *fs = NULL;
+        bool hold = ct->is_meta;
         size_t n_rl = 0;
         pid_t pid;
         int r;
 
-        r = ct_build_env(ct, &env);
-        if (r < 0)
-                return r;
-        r = build_argv(ct, env, &argv, e);
-        if (r < 0)
-                return r;
+        if (!hold) {
+                r = ct_build_env(ct, &env);
+                if (r < 0)
+                        return r;
+                r = build_argv(ct, env, &argv, e);
+                if (r < 0)
+                        return r;
+        }
         r = ct_rlimits(ct, &rl, &n_rl);
         if (r < 0)
                 return perror_set_errno(e, EERROR_INVALID_VALUE, r, "ulimit: cannot be applied");
@@ -431,34 +474,15 @@ static int spawn_main(struct container *ct, struct request *req, struct perror *
         if (r < 0)
                 return r;
 
-        for (int s = 0; s < 3; s++) {
-                const char *path = ct->std_path[s];
-                if (path && startswith(path, "/dev/fd/")) {
-                        r = open_client_fd(req, path, s, &fds[s], e);
-                        if (r < 0)
-                                goto out;
-                } else if (!path && ct_stream_internal(ct, s)) {
-                        r = ct_stream_open(ct, s, &fds[s], e);
-                        if (r < 0)
-                                goto out;
-                }
-                cfg.std_fd[s] = fds[s] >= 0 ? fds[s] : -1;
-                cfg.std_path[s] = fds[s] >= 0 ? NULL : (path ? path : "/dev/null");
-        }
-
-        cfg.status_fd = -1;
+        if (hold)
+                cfg.std_path[0] = cfg.std_path[1] = cfg.std_path[2] = "/dev/null";
+        else if ((r = open_streams(ct, req, fds, &cfg, e)) < 0)
+                goto out;
         /* virt_mode=os: the command is pid 1 itself, no status file */
-        if (ct_isolated(ct) && ct->virt_mode != VIRT_OS) {
-                status_path = ct_status_path(ct);
-                if (!status_path) {
-                        r = -ENOMEM;
+        if (ct_isolated(ct) && ct->virt_mode != VIRT_OS && !hold) {
+                r = open_status_file(ct, &fds[3], e);
+                if (r < 0)
                         goto out;
-                }
-                fds[3] = open(status_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-                if (fds[3] < 0) {
-                        r = perror_set_errno(e, EERROR_UNKNOWN, -errno, "cannot create %s", status_path);
-                        goto out;
-                }
                 cfg.status_fd = fds[3];
         }
 
@@ -470,7 +494,8 @@ static int spawn_main(struct container *ct, struct request *req, struct perror *
 
         cfg.name = ct->name;
         cfg.argv = argv;
-        cfg.env = env;
+        cfg.env = hold ? no_env : env;
+        cfg.hold = hold;
         cfg.uid = ct->user;
         cfg.gid = ct->group;
         cfg.groups = n_groups > 0 ? groups : NULL;
@@ -499,8 +524,10 @@ static int spawn_main(struct container *ct, struct request *req, struct perror *
                 goto out;
         }
         ct->task_pid = pid;
-        ct->task_isolated = cfg.isolate && !cfg.command_is_init;
-        ct->cmd_pid = ct->task_isolated ? find_command_pid(pid) : pid;
+        /* portoinit between us and the command: its child is the command,
+         * its status file the command's status. */
+        ct->task_isolated = cfg.isolate && !cfg.command_is_init && !hold;
+        ct->cmd_pid = hold ? 0 : ct->task_isolated ? find_command_pid(pid) : pid;
         ct->task_starttime = ct_pid_starttime(pid);
         ct->task_exited = false;
         r = 0;
@@ -572,7 +599,7 @@ int ct_start(struct container *ct, struct request *req, struct perror *e)
                 r = ct_devices_apply(ct, e);
         if (r >= 0) {
                 ct->is_meta = !ct->command_argv && isempty(ct_command(ct));
-                if (!ct->is_meta)
+                if (!ct->is_meta || ct_meta_keeps_ns(ct))
                         r = spawn_main(ct, req, e);
         }
         if (r < 0) {
@@ -584,7 +611,7 @@ int ct_start(struct container *ct, struct request *req, struct perror *e)
         free(ct->start_error);
         ct->start_error = NULL;
         ct_resources_started(ct);
-        log_info("%s: started%s, pid %d", ct->name, ct->is_meta ? " as meta" : "", (int)ct->cmd_pid);
+        log_info("%s: started%s, pid %d", ct->name, ct->is_meta ? " as meta" : "", (int)ct_signal_pid(ct));
         ct_set_state(ct, ct->is_meta ? CT_META : CT_RUNNING);
         ct_start_children_respawn(ct);
         return 0;

@@ -177,12 +177,26 @@ static void op_kill(struct stop_op *op)
         op->kill_deadline_ms = loop_now_ms() + KILL_WAIT_MS;
 }
 
+/* A meta container's task (portoinit --hold) ignores SIGTERM and goes
+ * last: its pid namespace dies with it, so it is killed once nothing is
+ * left below it. */
+static void kill_idle_meta_task(struct container *ct, void *data _unused_)
+{
+        if (!ct->is_meta || ct->task_pid <= 0 || ct->state != CT_STOPPING)
+                return;
+        for (size_t i = 0; i < ct->n_children; i++)
+                if (!cg_is_empty(CG_FREEZER, ct->children[i]->name))
+                        return;
+        kill(ct->task_pid, SIGKILL);
+}
+
 /* Decide what to do next; returns true if the op finished (and is freed). */
 static bool op_check(struct stop_op *op)
 {
         uint64_t now = loop_now_ms();
 
         cancel_timer(&op->timer);
+        for_subtree_post(op->ct, kill_idle_meta_task, NULL);
         if (cg_is_empty(CG_FREEZER, op->ct->name)) {
                 op_finish(op);
                 return true;

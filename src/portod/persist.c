@@ -439,11 +439,10 @@ static void reattach(struct container *ct, const struct record *rec, enum ct_sta
                 ct_schedule_aging(ct);
                 return;
         case CT_META:
-                ct->state = CT_META;
-                return;
         case CT_PAUSED:
-                ct->state = CT_PAUSED;
-                if (ct->is_meta)
+                ct->state = state;
+                /* a meta container without a task has nothing to re-attach */
+                if (ct->is_meta && pid <= 0)
                         return;
                 break;
         case CT_RESPAWNING:

@@ -597,7 +597,8 @@ struct prop prop_process_table[] = {
           get_stdout_limit, set_stdout_limit, 0 },
         { "virt_mode", "virtualization mode: app|os|job|host (os: command /sbin/init as pid 1, user root, std streams /dev/null, net none, cwd /, SIGPWR on stop; job: a process group in the parent's namespaces, never isolated, with cgroups of its own; host: no security restrictions of its own, root only)", PROP_PERSIST, get_virt_mode, set_virt_mode, 0 },
         { "isolate", "new pid/ipc/uts namespaces (nested in an isolated parent's), a fresh /proc and a new "
-                      "environment (parents' env not inherited)", PROP_PERSIST, get_isolate, set_isolate, 0 },
+                      "environment (parents' env not inherited); a meta keeps them for its children with "
+                      "portoinit --hold as pid 1", PROP_PERSIST, get_isolate, set_isolate, 0 },
         { "hostname", "hostname inside the container (needs isolate: refused at start without; a meta's goes to "
                       "its children); in a root also /etc/hostname", PROP_PERSIST,
           get_hostname, set_hostname, 0 },

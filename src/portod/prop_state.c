@@ -124,7 +124,7 @@ struct prop prop_state_table[] = {
         { "start_error", "last start error", PROP_RO, get_start_error, NULL, 0 },
         { "oom_killed", "true if the container was killed by OOM", PROP_RO | PROP_DEAD, get_oom_killed, NULL, 0 },
         { "core_dumped", "true if the main process dumped core", PROP_RO | PROP_DEAD, get_core_dumped, NULL, 0 },
-        { "root_pid", "main process pid", PROP_RO | PROP_RUNTIME, get_root_pid, NULL, 0 },
+        { "root_pid", "main process pid (of a meta: its namespace holder, portoinit --hold)", PROP_RO | PROP_RUNTIME, get_root_pid, NULL, 0 },
         { "stdout", "stdout text: stdout[[offset][:length]]", PROP_RO | PROP_RUNTIME | PROP_INDEXED,
           get_stdout, NULL, 0 },
         { "stderr", "stderr text: stderr[[offset][:length]]", PROP_RO | PROP_RUNTIME | PROP_INDEXED,

@@ -8,6 +8,7 @@ import os
 import pty
 import re
 import select
+import signal
 import subprocess
 import time
 
@@ -214,6 +215,127 @@ def test_nested_pid_namespace_survives_worker_restart(private):
     wait_for(lambda: c.GetProperty("np/b", "state") == "dead", 10, msg="b dead")
     assert c.GetProperty("np/b", "exit_code") == "-9"
     c.Destroy("np")
+    c.disconnect()
+
+
+# ---- 3b. meta containers keep their namespaces with portoinit --hold --------------------------
+
+def ns_of(pid, kind):
+    return os.readlink("/proc/%d/ns/%s" % (pid, kind))
+
+
+def cmdline(pid):
+    with open("/proc/%d/cmdline" % pid) as f:
+        return f.read().split("\0")
+
+
+def test_isolated_meta_holds_pid_namespace(portod, no_leaks):
+    """An isolated meta (the default) is pid 1 of its own pid namespace:
+    its isolate=false children share it and cannot see the host's
+    processes; an isolated child nests below it."""
+    c = portod.conn()
+    c.Create("ns-m")
+    c.Start("ns-m")
+    assert c.GetProperty("ns-m", "state") == "meta"
+    holder = int(c.GetProperty("ns-m", "root_pid"))
+    assert cmdline(holder)[:2] == ["portoinit", "--hold"]
+    assert ns_pids(holder)[-1] == 1
+    start(c, "ns-m/a", command="/bin/sleep 1000", isolate="false")
+    start(c, "ns-m/b", command="/bin/sleep 1000", isolate="false")
+    a = int(c.GetProperty("ns-m/a", "root_pid"))
+    b = int(c.GetProperty("ns-m/b", "root_pid"))
+    for kind in ("pid", "ipc", "uts", "mnt"):
+        assert ns_of(a, kind) == ns_of(b, kind) == ns_of(holder, kind) != ns_of(os.getpid(), kind), kind
+    # inside: pid 1 is the holder, the siblings see each other, not the daemon
+    in_a = ns_pids(a)[-1]
+    out = out_of(c, "ns-m/look", sh("tr '\\0' ' ' < /proc/1/cmdline; echo; "
+                                    "tr '\\0' ' ' < /proc/%d/cmdline; echo; "
+                                    "ls /proc | grep -c '^[0-9]'; "
+                                    "test -e /proc/%d && echo daemon-visible || echo daemon-hidden"
+                                    % (in_a, portod.daemon.proc.pid)), isolate="false")
+    lines = out.splitlines()
+    assert lines[0].startswith("portoinit --hold"), out
+    assert lines[1].startswith("/bin/sleep 1000"), out
+    assert int(lines[2]) <= 8, out
+    # pid numbers overlap between namespaces: compare the process itself
+    assert lines[3] == "daemon-hidden" or portod.daemon.proc.pid <= 8, out
+    start(c, "ns-m/iso", command="/bin/sleep 1000")
+    iso = int(c.GetProperty("ns-m/iso", "root_pid"))
+    assert len(ns_pids(iso)) == len(ns_pids(holder)) + 1
+    # stop: children first, then the holder; quickly, not after stop_timeout
+    t0 = time.monotonic()
+    c.Stop("ns-m", timeout=30)
+    assert time.monotonic() - t0 < 5
+    for pid in (holder, a, b, iso):
+        assert not util.pid_alive(pid), pid
+    assert c.GetProperty("ns-m/a", "state") == "stopped"
+    c.Destroy("ns-m")
+
+
+def test_meta_without_isolation_has_no_task(portod, no_leaks):
+    """isolate=false and nothing else of its own: no task, children in the
+    parent's (here the host's) namespaces, as before."""
+    c = portod.conn()
+    start(c, "ns-flat", isolate="false")
+    assert c.GetProperty("ns-flat", "state") == "meta"
+    with pytest.raises(portod.exc.InvalidState):
+        c.GetProperty("ns-flat", "root_pid")
+    start(c, "ns-flat/a", command="/bin/sleep 1000", isolate="false")
+    a = int(c.GetProperty("ns-flat/a", "root_pid"))
+    assert ns_of(a, "pid") == ns_of(os.getpid(), "pid")
+    assert ns_of(a, "mnt") == ns_of(os.getpid(), "mnt")
+    c.Destroy("ns-flat")
+
+
+def test_meta_net_none_shared_by_children(portod, no_leaks):
+    """A meta with net=none, even without isolation, keeps one empty
+    network namespace: its children share it."""
+    c = portod.conn()
+    start(c, "ns-mnet", isolate="false", net="none")
+    holder = int(c.GetProperty("ns-mnet", "root_pid"))
+    start(c, "ns-mnet/a", command="/bin/sleep 1000", isolate="false")
+    start(c, "ns-mnet/b", command="/bin/sleep 1000")
+    a = int(c.GetProperty("ns-mnet/a", "root_pid"))
+    b = int(c.GetProperty("ns-mnet/b", "root_pid"))
+    assert ns_of(a, "net") == ns_of(b, "net") == ns_of(holder, "net") != ns_of(os.getpid(), "net")
+    assert ns_of(holder, "pid") == ns_of(os.getpid(), "pid")
+    c.Destroy("ns-mnet")
+
+
+def test_meta_task_death_kills_children(portod, no_leaks):
+    """The holder is the meta's main process: if it dies the meta is dead
+    and its children die with it."""
+    c = portod.conn()
+    start(c, "ns-md")
+    start(c, "ns-md/a", command="/bin/sleep 1000", isolate="false")
+    a = int(c.GetProperty("ns-md/a", "root_pid"))
+    os.kill(int(c.GetProperty("ns-md", "root_pid")), signal.SIGKILL)
+    wait_for(lambda: c.GetProperty("ns-md", "state") == "dead", 10, msg="meta dead")
+    assert c.GetProperty("ns-md", "exit_code") == "-9"
+    assert c.GetProperty("ns-md/a", "state") == "dead"
+    wait_for(lambda: not util.pid_alive(a), 5, msg="child killed")
+    c.Destroy("ns-md")
+
+
+def test_meta_task_survives_worker_restart(private):
+    from .test_engine_extra import connect, kill_worker
+    d = private()
+    c = connect(d)
+    start(c, "mr")
+    start(c, "mr/a", command="/bin/sleep 1000", isolate="false")
+    holder = int(c.GetProperty("mr", "root_pid"))
+    c.disconnect()
+    kill_worker(d)
+    c = connect(d)
+    assert c.GetProperty("mr", "state") == "meta"
+    assert int(c.GetProperty("mr", "root_pid")) == holder
+    # a child started after the restart still lands in the meta's namespaces
+    start(c, "mr/b", command="/bin/sleep 1000", isolate="false")
+    b = int(c.GetProperty("mr/b", "root_pid"))
+    assert ns_of(b, "pid") == ns_of(holder, "pid")
+    c.Stop("mr", timeout=30)
+    assert not util.pid_alive(holder)
+    c.Destroy("mr")
     c.disconnect()
 
 
