@@ -371,6 +371,24 @@ def test_memlock_default_from_memory_limit(portod):
     assert got["Max locked memory"] == (str(soft), str(hard))
 
 
+def test_memlock_minimal_and_margin_from_config(private):
+    """portod.conf memlock_margin and memlock_minimal, each seen on its own:
+    the values stay below any hard limit (this VM's is 8K), so neither is
+    hidden by the clamp."""
+    from .test_engine_extra import connect
+    margin = 256 * M - 6144
+    d = private("container { memlock_minimal: 4096 memlock_margin: %d }" % margin)
+    c = connect(d)
+    make(c, "ml-margin", memory_limit="256M")     # 256M - margin = 6144 > minimal
+    make(c, "ml-minimal", memory_limit="128M")    # below the margin: the minimal
+    make(c, "ml-minimal/kid")                     # the parent's limit counts
+    for name, soft in (("ml-margin", 6144), ("ml-minimal/kid", 4096)):
+        assert c.GetProperty(name, "ulimit[memlock]").split()[0] == str(soft), name
+        got = proc_limits(output(c, name, "cat /proc/self/limits"))
+        assert got["Max locked memory"][0] == str(soft), name
+    c.disconnect()
+
+
 # --- porto inside containers -------------------------------------------------
 
 def inside(portod, c, name, script, **props):
