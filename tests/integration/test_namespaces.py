@@ -272,6 +272,28 @@ def test_isolated_meta_holds_pid_namespace(portod, no_leaks):
     c.Destroy("ns-m")
 
 
+def test_meta_namespaces_nest(portod, no_leaks):
+    """Metas below a running container and below other metas: each level
+    is a pid namespace nested in the one above."""
+    c = portod.conn()
+    start(c, "ns-run", command="/bin/sleep 1000")
+    c.Create("ns-run/m1")
+    c.Create("ns-run/m1/m2")
+    start(c, "ns-run/m1/m2/k", command="/bin/sleep 1000", isolate="false")
+    assert c.GetProperty("ns-run/m1", "state") == c.GetProperty("ns-run/m1/m2", "state") == "meta"
+    run = int(c.GetProperty("ns-run", "root_pid"))
+    m1 = int(c.GetProperty("ns-run/m1", "root_pid"))
+    m2 = int(c.GetProperty("ns-run/m1/m2", "root_pid"))
+    k = int(c.GetProperty("ns-run/m1/m2/k", "root_pid"))
+    assert len(ns_pids(m1)) == len(ns_pids(run)) + 1
+    assert len(ns_pids(m2)) == len(ns_pids(m1)) + 1
+    assert ns_of(k, "pid") == ns_of(m2, "pid")
+    c.Stop("ns-run", timeout=30)
+    for pid in (run, m1, m2, k):
+        assert not util.pid_alive(pid), pid
+    c.Destroy("ns-run")
+
+
 def test_meta_without_isolation_has_no_task(portod, no_leaks):
     """isolate=false and nothing else of its own: no task, children in the
     parent's (here the host's) namespaces, as before."""
