@@ -662,7 +662,8 @@ static int check_config(const struct spawn_config *cfg, struct perror *e)
         if (!cfg->hold && (!cfg->argv || isempty(cfg->argv[0])))
                 return perror_set(e, EERROR_INVALID_COMMAND, -EINVAL, "empty command");
         if (uses_portoinit(cfg) && isempty(cfg->portoinit))
-                return perror_set(e, EERROR_UNKNOWN, -EINVAL, "no portoinit binary for an isolated or meta container");
+                return perror_set(e, EERROR_UNKNOWN, -EINVAL,
+                                  "no portoinit binary for an isolated or meta container");
         return 0;
 }
 

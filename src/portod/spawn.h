@@ -9,8 +9,9 @@
  * forwards signals, reaps zombies and writes the command's raw wait status
  * to status_fd before it exits (an exit code alone cannot say "killed by
  * signal N"). With hold, the main process is portoinit --hold, which only
- * keeps the namespaces for a meta container's children. Errors anywhere in the starter or before exec come back over a
- * pipe as (EError, errno, message) and are returned in e. spawn_start()
+ * keeps the namespaces for a meta container's children. Errors anywhere in
+ * the starter or before exec come back over a pipe as (EError, errno,
+ * message) and are returned in e. spawn_start()
  * returns only after the command was exec'ed (or failed), with the main
  * process pid as the host sees it. */
 #pragma once
