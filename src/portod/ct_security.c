@@ -204,6 +204,11 @@ int ct_devices_apply(struct container *ct, struct perror *e)
                                           "without devices");
                 return 0;
         }
+        /* virt_mode=host: no device rules of its own, never beyond the
+         * parent's: a v1 devices cgroup starts with a copy of its parent's
+         * list. */
+        if (ct->virt_mode == VIRT_HOST && !ct->devices)
+                return 0;
         if (!(ct_cg_mask(ct) & (1u << CG_DEVICES)) || ct_is_root(ct)) {
                 if (ct->devices && ct->state == CT_STARTING)
                         return perror_set(e, EERROR_INVALID_VALUE, -EINVAL,

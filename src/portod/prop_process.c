@@ -595,7 +595,7 @@ struct prop prop_process_table[] = {
           get_stderr_path, set_stderr_path, 0 },
         { "stdout_limit", "limit of the internal stdout/stderr storage", PROP_PERSIST | PROP_DYNAMIC,
           get_stdout_limit, set_stdout_limit, 0 },
-        { "virt_mode", "virtualization mode: app|os|job|host (os: command /sbin/init as pid 1, user root, std streams /dev/null, net none, cwd /, SIGPWR on stop; job: a process group in the parent's namespaces, never isolated, with cgroups of its own; host: no security restrictions of its own, root only)", PROP_PERSIST, get_virt_mode, set_virt_mode, 0 },
+        { "virt_mode", "virtualization mode: app|os|job|host (os: command /sbin/init as pid 1, user root, std streams /dev/null, net none, cwd /, SIGPWR on stop; job: a process group in the parent's namespaces, never isolated, with cgroups of its own; host: no security restrictions of its own (capabilities and devices of the parent), root only)", PROP_PERSIST, get_virt_mode, set_virt_mode, 0 },
         { "isolate", "new pid/ipc/uts namespaces (nested in an isolated parent's), a fresh /proc and a new "
                       "environment (parents' env not inherited); a meta keeps them for its children with "
                       "portoinit --hold as pid 1", PROP_PERSIST, get_isolate, set_isolate, 0 },

@@ -488,6 +488,11 @@ static int set_devices(struct prop_ctx *x, const char *value)
                 r = perror_set(x->e, EERROR_PERMISSION, -EPERM,
                                "devices: device access control is off (controllers[devices]=false), devices "
                                "must stay unchanged");
+        /* Rules applied over the parent's copy, or lifted again, would
+         * not reach its children's cgroups. */
+        if (r >= 0 && live && ct->virt_mode == VIRT_HOST)
+                r = perror_set(x->e, EERROR_INVALID_STATE, -EBUSY,
+                               "devices: of a virt_mode=host container change only while it is stopped");
         if (r >= 0 && x->req)
                 r = check_devices(x, s);
         if (r < 0) {
@@ -601,7 +606,8 @@ struct prop prop_security_table[] = {
         { "owner_cred", "credentials of the container's owner: uid gid groups... (rules of owner_user/owner_group)",
           0, get_owner_cred, set_owner_cred, 0 },
         { "devices",
-          "access to devices: <device> [r][w][m][-][?][*] [path] [mode] [user] [group] | preset <name>; ...",
+          "access to devices: <device> [r][w][m][-][?][*] [path] [mode] [user] [group] | preset <name>; ... "
+          "(virt_mode=host: the parent's rules unless set, changed only while stopped)",
           PROP_PERSIST | PROP_DYNAMIC, get_devices, set_devices, 0 },
         { "enable_porto", "access to porto: false|none, read-isolate, read-only, isolate, child-only, true|full",
           PROP_PERSIST | PROP_DYNAMIC, get_enable_porto, set_enable_porto, 0 },

@@ -177,6 +177,33 @@ def test_virt_mode_host_within_parent(portod):
     assert caps["CapBnd"] == caps["CapEff"] == mask("CHOWN;KILL")
 
 
+def test_virt_mode_host_devices_are_the_parents(portod):
+    """virt_mode=host has no device rules of its own: a first-level one may
+    open any device, one below a restricted parent only what the parent
+    may; its devices change only while stopped."""
+    c = portod.conn()
+    d = node_dir(portod, "sec-hdev")
+    make(c, "sec-hdev", cwd=d, virt_mode="host")
+    out = output(c, "sec-hdev", OPEN_BOTH)
+    assert "null=ok" in out and "tun=ok" in out, out
+    assert "a *:* rwm" in devices_list(portod, "sec-hdev")
+    make(c, "sec-hdev2", devices="/dev/zero -")
+    make(c, "sec-hdev2/h", cwd=d, virt_mode="host")
+    out = output(c, "sec-hdev2/h", sh("for n in ./null ./tun /dev/zero; do if ( : < $n ); then echo $n=ok; "
+                                      "else echo $n=denied; fi; done 2>&1"))
+    assert "./null=ok" in out and "./tun=denied" in out and "/dev/zero=denied" in out, out
+    # explicit rules apply as anywhere, set before the start only
+    make(c, "sec-hdev3", cwd=d, virt_mode="host", devices="/dev/net/tun -")
+    out = output(c, "sec-hdev3", OPEN_BOTH)
+    assert "null=ok" in out and "tun=denied" in out, out
+    make(c, "sec-hdev4", virt_mode="host", command="sleep 1000")
+    c.Start("sec-hdev4")
+    with pytest.raises(portod.exc.InvalidState):
+        c.SetProperty("sec-hdev4", "devices", "/dev/net/tun -")
+    assert c.GetProperty("sec-hdev4", "devices") == ""
+    assert "a *:* rwm" in devices_list(portod, "sec-hdev4")
+
+
 def test_task_cred(portod):
     c = portod.conn()
     make(c, "sec-cred")
