@@ -300,6 +300,35 @@ def test_devices_controller_off(portod):
     assert "tun=ok" in out
 
 
+def test_devices_controller_off_needs_no_root(portod, tmp_path, no_leaks):
+    """controllers[devices]=false: a first level in a root is refused at the
+    start; a second level only loses its own cgroup (the parent's rules
+    still hold); a child of a first level without device control may not
+    set devices."""
+    from .test_isolation_fs import make_rootfs
+    c = portod.conn()
+    make(c, "sec-dvo1", root=make_rootfs(str(tmp_path)), command="/bin/true")
+    c.SetProperty("sec-dvo1", "controllers[devices]", "false")
+    with pytest.raises(portod.exc.InvalidValue) as ei:
+        c.Start("sec-dvo1")
+    assert "controllers[devices]=false" in str(ei.value)
+    assert c.GetProperty("sec-dvo1", "state") == "stopped"
+    d = node_dir(portod, "sec-dvo2")
+    make(c, "sec-dvo2")
+    make(c, "sec-dvo2/ch", cwd=d)
+    c.SetProperty("sec-dvo2/ch", "controllers[devices]", "false")
+    out = output(c, "sec-dvo2/ch", OPEN_BOTH[:-1] + "; grep :devices: /proc/self/cgroup'")
+    assert "null=ok" in out and "tun=denied" in out, out
+    assert out.rstrip().endswith("/%s/sec-dvo2" % portod.prefix), out    # the parent's cgroup
+    assert not os.path.exists(os.path.join(cgroup_mount("devices"), portod.prefix, "sec-dvo2/ch"))
+    make(c, "sec-dvo3")
+    c.SetProperty("sec-dvo3", "controllers[devices]", "false")
+    make(c, "sec-dvo3/ch")
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-dvo3/ch", "devices", "/dev/zero r")
+    assert c.GetProperty("sec-dvo3/ch", "devices") == ""
+
+
 # --- ulimit ------------------------------------------------------------------
 
 LIMIT_ROWS = {  # ulimit type -> (RLIMIT_*, row of /proc/PID/limits)
