@@ -445,6 +445,26 @@ def test_enable_porto_isolate_creates_child(portod):
     assert c.GetProperty("sec-np1/child", "owner_user") == "root"
 
 
+def test_enable_porto_isolate_dotdot_names(portod):
+    """".." in names from inside an isolated container: its parent stays
+    readable, nothing outside its subtree is reached or created."""
+    c = portod.conn()
+    make(c, "sec-dd")
+    make(c, "sec-dd/sib")
+    out = inside(portod, c, "sec-dd/in", "$P create child; $P get self/.. absolute_name; echo up=$?; "
+                 "$P get self/../sib state; echo sib=$?; $P create self/../evil; echo evil=$?; "
+                 "$P get child/../../sib state; echo sib2=$?; $P create child/../../evil2; echo evil2=$?; "
+                 "$P destroy self/../sib; echo destroy=$?; $P get self/../../.. state; echo above=$?",
+                 enable_porto="isolate")
+    assert "/porto/sec-dd\nup=0" in out, out
+    for key in ("sib", "evil", "sib2", "evil2", "destroy"):
+        assert "%s=0" % key not in out, (key, out)
+    assert out.count("Permission:") == 5 and "InvalidValue" in out and "above=0" not in out, out
+    names = c.List()
+    assert "sec-dd/sib" in names and "sec-dd/in/child" in names
+    assert not [n for n in names if "evil" in n], names
+
+
 def test_isolation_binds_children_and_self(portod):
     """A child of an isolated container set back to full access stays in
     the parent's namespace (where it may change itself); the isolated
