@@ -286,6 +286,22 @@ def test_devices_child_never_exceeds_parent(portod):
     assert "c 10:200 r" in devices_list(portod, "sec-dev6/ch")
 
 
+def test_devices_child_inherits_parent_grant(portod, tmp_path, no_leaks):
+    """A child without devices of its own gets its parent's extra grant: in
+    a devices cgroup of its own and as a node in its root's /dev."""
+    from .test_isolation_fs import make_rootfs
+    c = portod.conn()
+    d = node_dir(portod, "sec-dev10")
+    make(c, "sec-dev10", devices="/dev/net/tun r")
+    make(c, "sec-dev10/ch", cwd=d, controllers="devices")
+    out = output(c, "sec-dev10/ch", OPEN_BOTH)
+    assert "null=ok" in out and "tun=ok" in out, out
+    assert "c 10:200 r" in devices_list(portod, "sec-dev10/ch")
+    make(c, "sec-dev10/rt", root=make_rootfs(str(tmp_path)))
+    out = output(c, "sec-dev10/rt", sh("stat -c %t:%T /dev/net/tun && ( : < /dev/net/tun ) && echo tun=ok"))
+    assert out.split() == ["a:c8", "tun=ok"], out
+
+
 def test_devices_controller_off(portod):
     c = portod.conn()
     d = node_dir(portod, "sec-dev7")
