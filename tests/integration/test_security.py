@@ -302,6 +302,23 @@ def test_devices_child_inherits_parent_grant(portod, tmp_path, no_leaks):
     assert out.split() == ["a:c8", "tun=ok"], out
 
 
+def test_devices_m_permits_mknod(portod):
+    """m in a rule lets the container make the node (mknod), without it the
+    kernel refuses."""
+    c = portod.conn()
+    d = os.path.join(portod.tmp, "sec-mknod")
+    os.makedirs(d)
+    make(c, "sec-mk", cwd=d, devices="/dev/null rwm", command="sleep 1000")
+    c.Start("sec-mk")
+    assert "c 1:3 rwm" in devices_list(portod, "sec-mk")
+    c.Stop("sec-mk")
+    out = output(c, "sec-mk", sh("mknod ./n c 1 3 && echo made"))
+    assert "made" in out and os.stat(os.path.join(d, "n")).st_rdev == os.makedev(1, 3), out
+    make(c, "sec-mk2", cwd=d)
+    out = output(c, "sec-mk2", sh("mknod ./n2 c 1 3 2>&1; echo rc=$?"))
+    assert "rc=0" not in out and "Operation not permitted" in out and not os.path.exists(os.path.join(d, "n2")), out
+
+
 def test_devices_controller_off(portod):
     c = portod.conn()
     d = node_dir(portod, "sec-dev7")
