@@ -389,6 +389,25 @@ def test_bind_over_proc_sys_refused(portod, rootfs, no_leaks, tmp_path, target):
     assert c.GetProperty("fs-bindproc", "state") == "stopped"
 
 
+@pytest.mark.parametrize("target", ["/proc/sys", "/sys/kernel", "/proc", "/sys", "/", "link"])
+def test_bind_over_proc_sys_refused_without_root(portod, no_leaks, tmp_path, target):
+    """Without a root the binds go to the host's tree (in a mount namespace
+    of the container's own): /proc, /sys and / are refused the same way,
+    also through a symlink."""
+    c = portod.conn()
+    (tmp_path / "src").mkdir()
+    if target == "link":
+        target = str(tmp_path / "link")
+        os.symlink("/proc/sys", target)
+    c.Create("fs-bindproc2")
+    c.SetProperty("fs-bindproc2", "command", "/bin/true")
+    c.SetProperty("fs-bindproc2", "bind", "%s %s" % (tmp_path / "src", target))
+    with pytest.raises(portod.exc.InvalidValue) as ei:
+        c.Start("fs-bindproc2")
+    assert "/proc" in str(ei.value) or "root" in str(ei.value)
+    assert c.GetProperty("fs-bindproc2", "state") == "stopped"
+
+
 def test_bind_through_symlink_out_of_root(portod, rootfs, no_leaks, tmp_path):
     """Absolute symlinks in the root resolve inside it, never on the host."""
     c = portod.conn()
