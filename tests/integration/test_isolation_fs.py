@@ -892,6 +892,9 @@ def test_unprivileged_paths(private, tmp_path):
     make_rootfs(str(mine), "swap")
     bswap = mine / "bswap"
     bswap.mkdir()
+    rootonly = tmp_path / "rootonly"
+    rootonly.write_text("")
+    rootonly.chmod(0o600)
     for p in (mine, swap, bswap):
         os.chown(str(p), nobody, nobody)
 
@@ -919,6 +922,10 @@ def test_unprivileged_paths(private, tmp_path):
         n.SetProperty("u", "symlink", "/tmp/porto-it-x: /etc")
         got["host_symlink"] = attempt(n.Start, "u")
         n.SetProperty("u", "symlink", "")
+        n.SetProperty("u", "stdout_path", str(rootonly))
+        got["stdout_rootonly"] = attempt(n.Start, "u")
+        got["stdout_state"] = n.GetProperty("u", "state")
+        n.SetProperty("u", "stdout_path", "")
         n.SetProperty("u", "root", str(swap))
         return got
 
@@ -951,5 +958,8 @@ def test_unprivileged_paths(private, tmp_path):
     assert got["os_without_root"].startswith("Permission"), got
     assert got["host_symlink"].startswith("Permission"), got
     assert not os.path.lexists("/tmp/porto-it-x")
+    # stdout_path is opened as the container's user: a root-only file fails the start
+    assert got["stdout_rootonly"].startswith("Permission") and "stdout" in got["stdout_rootonly"], got
+    assert got["stdout_state"] == "stopped" and rootonly.read_text() == "", got
     assert got["root_swapped"].startswith("Permission"), got
     assert got["bind_swapped"].startswith("Permission"), got
