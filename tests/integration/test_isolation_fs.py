@@ -389,6 +389,25 @@ def test_bind_over_proc_sys_refused(portod, rootfs, no_leaks, tmp_path, target):
     assert c.GetProperty("fs-bindproc", "state") == "stopped"
 
 
+@pytest.mark.parametrize("target", ["/proc/sys", "/sys/kernel", "/proc", "/sys", "/", "link"])
+def test_bind_over_proc_sys_refused_without_root(portod, no_leaks, tmp_path, target):
+    """Without a root the binds go to the host's tree (in a mount namespace
+    of the container's own): /proc, /sys and / are refused the same way,
+    also through a symlink."""
+    c = portod.conn()
+    (tmp_path / "src").mkdir()
+    if target == "link":
+        target = str(tmp_path / "link")
+        os.symlink("/proc/sys", target)
+    c.Create("fs-bindproc2")
+    c.SetProperty("fs-bindproc2", "command", "/bin/true")
+    c.SetProperty("fs-bindproc2", "bind", "%s %s" % (tmp_path / "src", target))
+    with pytest.raises(portod.exc.InvalidValue) as ei:
+        c.Start("fs-bindproc2")
+    assert "/proc" in str(ei.value) or "root" in str(ei.value)
+    assert c.GetProperty("fs-bindproc2", "state") == "stopped"
+
+
 def test_bind_through_symlink_out_of_root(portod, rootfs, no_leaks, tmp_path):
     """Absolute symlinks in the root resolve inside it, never on the host."""
     c = portod.conn()
@@ -873,6 +892,9 @@ def test_unprivileged_paths(private, tmp_path):
     make_rootfs(str(mine), "swap")
     bswap = mine / "bswap"
     bswap.mkdir()
+    rootonly = tmp_path / "rootonly"
+    rootonly.write_text("")
+    rootonly.chmod(0o600)
     for p in (mine, swap, bswap):
         os.chown(str(p), nobody, nobody)
 
@@ -900,6 +922,10 @@ def test_unprivileged_paths(private, tmp_path):
         n.SetProperty("u", "symlink", "/tmp/porto-it-x: /etc")
         got["host_symlink"] = attempt(n.Start, "u")
         n.SetProperty("u", "symlink", "")
+        n.SetProperty("u", "stdout_path", str(rootonly))
+        got["stdout_rootonly"] = attempt(n.Start, "u")
+        got["stdout_state"] = n.GetProperty("u", "state")
+        n.SetProperty("u", "stdout_path", "")
         n.SetProperty("u", "root", str(swap))
         return got
 
@@ -932,5 +958,8 @@ def test_unprivileged_paths(private, tmp_path):
     assert got["os_without_root"].startswith("Permission"), got
     assert got["host_symlink"].startswith("Permission"), got
     assert not os.path.lexists("/tmp/porto-it-x")
+    # stdout_path is opened as the container's user: a root-only file fails the start
+    assert got["stdout_rootonly"].startswith("Permission") and "stdout" in got["stdout_rootonly"], got
+    assert got["stdout_state"] == "stopped" and rootonly.read_text() == "", got
     assert got["root_swapped"].startswith("Permission"), got
     assert got["bind_swapped"].startswith("Permission"), got

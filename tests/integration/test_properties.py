@@ -55,12 +55,13 @@ def test_empty_index_invalid_property(portod):
 
 @pytest.mark.parametrize("prop", ["state", "id", "level", "root_pid", "exit_code", "absolute_name",
                                   "parent", "creation_time", "absolute_namespace", "stdout_offset",
-                                  "process_count", "cgroups", "time"])
+                                  "process_count", "cgroups", "time", "capabilities_allowed",
+                                  "capabilities_ambient_allowed"])
 def test_read_only_set_invalid_value(portod, prop):
     c = portod.conn()
     c.Create("pr-ro")
-    with pytest.raises(portod.exc.InvalidValue):
-        c.SetProperty("pr-ro", prop, "1")
+    with pytest.raises(portod.exc.InvalidValue):   # CHOWN: a value `capabilities` accepts
+        c.SetProperty("pr-ro", prop, "CHOWN" if prop.startswith("capabilities") else "1")
 
 
 def test_non_dynamic_while_running(portod):

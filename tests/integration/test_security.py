@@ -313,6 +313,39 @@ def test_devices_child_never_exceeds_parent(portod):
     assert "c 10:200 r" in devices_list(portod, "sec-dev6/ch")
 
 
+def test_devices_child_inherits_parent_grant(portod, tmp_path, no_leaks):
+    """A child without devices of its own gets its parent's extra grant: in
+    a devices cgroup of its own and as a node in its root's /dev."""
+    from .test_isolation_fs import make_rootfs
+    c = portod.conn()
+    d = node_dir(portod, "sec-dev10")
+    make(c, "sec-dev10", devices="/dev/net/tun r")
+    make(c, "sec-dev10/ch", cwd=d, controllers="devices")
+    out = output(c, "sec-dev10/ch", OPEN_BOTH)
+    assert "null=ok" in out and "tun=ok" in out, out
+    assert "c 10:200 r" in devices_list(portod, "sec-dev10/ch")
+    make(c, "sec-dev10/rt", root=make_rootfs(str(tmp_path)))
+    out = output(c, "sec-dev10/rt", sh("stat -c %t:%T /dev/net/tun && ( : < /dev/net/tun ) && echo tun=ok"))
+    assert out.split() == ["a:c8", "tun=ok"], out
+
+
+def test_devices_m_permits_mknod(portod):
+    """m in a rule lets the container make the node (mknod), without it the
+    kernel refuses."""
+    c = portod.conn()
+    d = os.path.join(portod.tmp, "sec-mknod")
+    os.makedirs(d)
+    make(c, "sec-mk", cwd=d, devices="/dev/null rwm", command="sleep 1000")
+    c.Start("sec-mk")
+    assert "c 1:3 rwm" in devices_list(portod, "sec-mk")
+    c.Stop("sec-mk")
+    out = output(c, "sec-mk", sh("mknod ./n c 1 3 && echo made"))
+    assert "made" in out and os.stat(os.path.join(d, "n")).st_rdev == os.makedev(1, 3), out
+    make(c, "sec-mk2", cwd=d)
+    out = output(c, "sec-mk2", sh("mknod ./n2 c 1 3 2>&1; echo rc=$?"))
+    assert "rc=0" not in out and "Operation not permitted" in out and not os.path.exists(os.path.join(d, "n2")), out
+
+
 def test_devices_controller_off(portod):
     c = portod.conn()
     d = node_dir(portod, "sec-dev7")
@@ -325,6 +358,35 @@ def test_devices_controller_off(portod):
         c.SetProperty("sec-dev7", "devices", "/dev/net/tun r")
     out = output(c, "sec-dev7", OPEN_BOTH)
     assert "tun=ok" in out
+
+
+def test_devices_controller_off_needs_no_root(portod, tmp_path, no_leaks):
+    """controllers[devices]=false: a first level in a root is refused at the
+    start; a second level only loses its own cgroup (the parent's rules
+    still hold); a child of a first level without device control may not
+    set devices."""
+    from .test_isolation_fs import make_rootfs
+    c = portod.conn()
+    make(c, "sec-dvo1", root=make_rootfs(str(tmp_path)), command="/bin/true")
+    c.SetProperty("sec-dvo1", "controllers[devices]", "false")
+    with pytest.raises(portod.exc.InvalidValue) as ei:
+        c.Start("sec-dvo1")
+    assert "controllers[devices]=false" in str(ei.value)
+    assert c.GetProperty("sec-dvo1", "state") == "stopped"
+    d = node_dir(portod, "sec-dvo2")
+    make(c, "sec-dvo2")
+    make(c, "sec-dvo2/ch", cwd=d)
+    c.SetProperty("sec-dvo2/ch", "controllers[devices]", "false")
+    out = output(c, "sec-dvo2/ch", OPEN_BOTH[:-1] + "; grep :devices: /proc/self/cgroup'")
+    assert "null=ok" in out and "tun=denied" in out, out
+    assert out.rstrip().endswith("/%s/sec-dvo2" % portod.prefix), out    # the parent's cgroup
+    assert not os.path.exists(os.path.join(cgroup_mount("devices"), portod.prefix, "sec-dvo2/ch"))
+    make(c, "sec-dvo3")
+    c.SetProperty("sec-dvo3", "controllers[devices]", "false")
+    make(c, "sec-dvo3/ch")
+    with pytest.raises(portod.exc.Permission):
+        c.SetProperty("sec-dvo3/ch", "devices", "/dev/zero r")
+    assert c.GetProperty("sec-dvo3/ch", "devices") == ""
 
 
 # --- ulimit ------------------------------------------------------------------
@@ -441,6 +503,26 @@ def test_enable_porto_isolate_creates_child(portod):
     assert "sec-np1/child" in c.List()
     assert c.GetProperty("sec-np1/child", "parent") == "/porto/sec-np1"
     assert c.GetProperty("sec-np1/child", "owner_user") == "root"
+
+
+def test_enable_porto_isolate_dotdot_names(portod):
+    """".." in names from inside an isolated container: its parent stays
+    readable, nothing outside its subtree is reached or created."""
+    c = portod.conn()
+    make(c, "sec-dd")
+    make(c, "sec-dd/sib")
+    out = inside(portod, c, "sec-dd/in", "$P create child; $P get self/.. absolute_name; echo up=$?; "
+                 "$P get self/../sib state; echo sib=$?; $P create self/../evil; echo evil=$?; "
+                 "$P get child/../../sib state; echo sib2=$?; $P create child/../../evil2; echo evil2=$?; "
+                 "$P destroy self/../sib; echo destroy=$?; $P get self/../../.. state; echo above=$?",
+                 enable_porto="isolate")
+    assert "/porto/sec-dd\nup=0" in out, out
+    for key in ("sib", "evil", "sib2", "evil2", "destroy"):
+        assert "%s=0" % key not in out, (key, out)
+    assert out.count("Permission:") == 5 and "InvalidValue" in out and "above=0" not in out, out
+    names = c.List()
+    assert "sec-dd/sib" in names and "sec-dd/in/child" in names
+    assert not [n for n in names if "evil" in n], names
 
 
 def test_isolation_binds_children_and_self(portod):
