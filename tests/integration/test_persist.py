@@ -7,6 +7,9 @@ import os
 import signal
 import time
 
+import porto
+import pytest
+
 from . import util
 from .test_engine_extra import connect, private, sigterm_master  # noqa: F401 - `private` is a fixture
 from .util import pid_alive, wait_for, wait_state
@@ -261,3 +264,46 @@ def test_stop_does_not_wait_for_orphans_or_paused_children(private):
     assert not problems, problems
     print("portod stop took %.2fs" % took)
     assert took < 15, "portod stop took %.1fs" % took
+
+
+# ---------------------------------------------------------------------------
+# A meta container started by an older portod (no namespace holder)
+
+def test_meta_without_holder_from_older_portod(private, tmp_path):
+    """Older builds kept no task for a meta; after an upgrade such a meta is
+    restored without one and its new children still get its root and
+    hostname (joined as before). Simulated: the holder dies and its pid
+    leaves the record while no daemon runs."""
+    from .test_isolation_fs import BUSYBOX, make_rootfs
+    if not os.path.exists(BUSYBOX):
+        pytest.skip("busybox-static is not installed")
+    root = make_rootfs(str(tmp_path))
+    d = private()
+    c = connect(d)
+    c.Create("old")
+    c.SetProperty("old", "root", root)
+    c.SetProperty("old", "hostname", "oldmeta")
+    c.Start("old")
+    holder = int(c.GetProperty("old", "root_pid"))
+    c.disconnect()
+    crash(d)
+    os.kill(holder, signal.SIGKILL)
+    wait_for(lambda: not pid_alive(holder), 10, msg="holder gone")
+    path = records(d)["old"]
+    with open(path) as f:
+        lines = [l for l in f if not l.startswith(("_root_pid=", "_root_starttime="))]
+    with open(path, "w") as f:
+        f.writelines(lines)
+    d.start()
+    c = connect(d)
+    assert c.GetProperty("old", "state") == "meta"
+    with pytest.raises(porto.exceptions.InvalidState):
+        c.GetProperty("old", "root_pid")
+    c.Create("old/c")
+    c.SetProperty("old/c", "command", "/bin/sh -c 'cat /etc/marker; hostname'")
+    c.Start("old/c")
+    c.WaitContainers(["old/c"], timeout=15)
+    assert c.GetProperty("old/c", "stdout") == "in-root\noldmeta\n"
+    c.Destroy("old")
+    c.disconnect()
+
