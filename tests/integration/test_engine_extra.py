@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -460,6 +459,18 @@ def kill_worker(d, before_kill=None):
     return new
 
 
+def start_rotated(c, name):
+    """A running container whose stdout (300 KB, then "end") went past its
+    64K stdout_limit: rotated, stdout_offset > 0."""
+    c.Create(name)
+    c.SetProperty(name, "stdout_limit", "64K")
+    c.SetProperty(name, "command", util.sh("head -c 300000 /dev/zero | tr '\\0' x; echo; echo end; "
+                                           "echo err >&2; exec sleep 1000"))
+    c.Start(name)
+    wait_for(lambda: "end" in c.GetProperty(name, "stdout"), 10, msg="%s output" % name)
+    wait_for(lambda: int(c.GetProperty(name, "stdout_offset")) > 0, 10, msg="stdout rotation")
+
+
 def diff(before, after):
     out = []
     for name in sorted(set(before) | set(after)):
@@ -487,13 +498,7 @@ def test_worker_sigkill_restores_everything(private):
         c.SetProperty("run", k, v)
     c.Start("run")
     # output beyond stdout_limit: the stored text is rotated, offsets > 0
-    c.Create("rot")
-    c.SetProperty("rot", "stdout_limit", "64K")
-    c.SetProperty("rot", "command", util.sh("head -c 300000 /dev/zero | tr '\\0' x; echo; echo end; "
-                                            "echo err >&2; exec sleep 1000"))
-    c.Start("rot")
-    wait_for(lambda: "end" in c.GetProperty("rot", "stdout"), 10, msg="rot output")
-    wait_for(lambda: int(c.GetProperty("rot", "stdout_offset")) > 0, 10, msg="stdout rotation")
+    start_rotated(c, "rot")
     # dead, with an exit code and output
     c.Create("dead")
     c.SetProperty("dead", "command", util.sh("echo out; echo err >&2; exit 3"))

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from .test_engine_extra import private  # noqa: F401 - fixture
-from .util import run_dead, sh, start, wait_for, wait_state
+from .util import run_dead, sh, start, wait_for
 
 BUSYBOX = "/bin/busybox"
 APPLETS = ["sh", "ls", "cat", "echo", "hostname", "readlink", "touch", "sleep", "mkdir", "tr",

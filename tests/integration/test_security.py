@@ -12,7 +12,7 @@ import pytest
 
 from .test_engine_extra import private  # noqa: F401 - fixture
 from .test_isolation_fs import no_leaks  # noqa: F401 - fixture
-from .util import CAP_SYS_RESOURCE, PORTOCTL_BIN, cgroup_mount, have_cap, make, sh, wait_for, wait_state
+from .util import CAP_SYS_RESOURCE, PORTOCTL_BIN, cgroup_mount, have_cap, make, sh, wait_for
 
 M = 1 << 20
 

@@ -10,7 +10,8 @@ import time
 
 from . import util
 from .test_engine_extra import (  # noqa: F401 - `private` is a fixture
-    GroupsDaemon, as_user, connect, daemon_roots, free_gids, kill_worker, private, sigterm_master)
+    GroupsDaemon, as_user, connect, daemon_roots, free_gids, kill_worker, private, sigterm_master,
+    start_rotated)
 from .util import EError, rpc_pb2, wait_for, wait_state
 
 OK = EError.Value("Success")
@@ -174,14 +175,8 @@ def test_oom_and_aging_counters(private):
 def test_stream_rotation_counted(private):
     d = private()
     c = connect(d)
-    c.Create("rot")
-    c.SetProperty("rot", "stdout_limit", "64K")
-    c.SetProperty("rot", "command", util.sh("head -c 300000 /dev/zero | tr '\\0' x; echo; echo end; "
-                                            "exec sleep 1000"))
-    c.Start("rot")
-    wait_for(lambda: "end" in c.GetProperty("rot", "stdout"), 10, msg="rot output")
+    start_rotated(c, "rot")
     offset = int(c.GetProperty("rot", "stdout_offset"))
-    assert offset > 0
     s = get_system(d.socket)
     assert s.stream_rotate_bytes == offset and s.stream_rotate_errors == 0
     c.disconnect()
