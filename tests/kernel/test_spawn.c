@@ -721,6 +721,34 @@ static int read_status(int fd)
         return atoi(buf);
 }
 
+/* pid's NSpid: "pid\t1" when it is pid 1 of a namespace below ours, else
+ * just "pid". */
+static void assert_nspid(pid_t pid, bool own_ns)
+{
+        char *s = kt_proc_status(pid, "NSpid"), *expect = NULL;
+
+        assert_non_null(s);
+        assert_true(asprintf(&expect, own_ns ? "%d\t1" : "%d", (int) pid) > 0);
+        assert_string_equal(s, expect);
+        free(expect);
+        free(s);
+}
+
+/* The hostname in pid's uts namespace. */
+static char *uts_hostname(pid_t pid)
+{
+        char cmd[64], *buf = calloc(1, 256);
+        FILE *f;
+
+        snprintf(cmd, sizeof(cmd), "nsenter -t %d -u hostname", (int) pid);
+        f = popen(cmd, "r");
+        assert_non_null(f);
+        assert_non_null(fgets(buf, 255, f));
+        pclose(f);
+        buf[strcspn(buf, "\n")] = 0;
+        return buf;
+}
+
 static void test_isolate(void **state)
 {
         char *argv[] = { (char *) "sh", (char *) "-c", (char *) "echo $$; hostname; exit 5", NULL };
@@ -739,13 +767,7 @@ static void test_isolate(void **state)
         cfg.std_path[1] = "iso-out";
         assert_int_equal(spawn_start(&cfg, &pid, &e), 0);
         /* main is pid 1 of a new pid namespace */
-        s = kt_proc_status(pid, "NSpid");
-        assert_non_null(s);
-        char *expect = NULL;
-        assert_true(asprintf(&expect, "%d\t1", (int) pid) > 0);
-        assert_string_equal(s, expect);
-        free(expect);
-        free(s);
+        assert_nspid(pid, true);
 
         st = kt_wait(pid);
         assert_true(WIFEXITED(st));
@@ -848,7 +870,7 @@ static void test_portoinit_hold(void **state)
         struct spawn_config cfg;
         struct perror e = {};
         pid_t pid;
-        char *s, *expect = NULL;
+        char *s;
         int st;
 
         (void) state;
@@ -857,10 +879,9 @@ static void test_portoinit_hold(void **state)
         cfg.isolate = true;
         cfg.hostname = "porto-hold";
         assert_int_equal(spawn_start(&cfg, &pid, &e), 0);
-        s = kt_proc_status(pid, "NSpid");
-        assert_true(asprintf(&expect, "%d\t1", (int) pid) > 0);
-        assert_string_equal(s, expect);
-        free(expect);
+        assert_nspid(pid, true);
+        s = uts_hostname(pid);
+        assert_string_equal(s, "porto-hold");
         free(s);
         kill(pid, SIGTERM);
         kill(pid, SIGINT);
@@ -879,11 +900,7 @@ static void test_portoinit_hold(void **state)
         config_init(&cfg, NULL);
         cfg.hold = true;
         assert_int_equal(spawn_start(&cfg, &pid, &e), 0);
-        s = kt_proc_status(pid, "NSpid");
-        assert_true(asprintf(&expect, "%d", (int) pid) > 0);
-        assert_string_equal(s, expect);
-        free(expect);
-        free(s);
+        assert_nspid(pid, false);
         kill(pid, SIGTERM);
         kt_msleep(100);
         assert_int_equal(waitpid(pid, &st, WNOHANG), 0);
