@@ -384,12 +384,14 @@ static void aging_fire(void *userdata)
 
 void ct_schedule_aging(struct container *ct)
 {
-        uint64_t age, limit, delay;
+        uint64_t now = now_realtime_ms(), age, limit, delay;
 
         cancel_timer(&ct->aging_timer);
         if (ct->state != CT_DEAD)
                 return;
-        age = now_realtime_ms() - MIN(ct->death_time_ms, now_realtime_ms());
+        /* One reading of the clock: two could go backwards between them
+         * (a realtime step), making a fresh death look a whole age old. */
+        age = now - MIN(ct->death_time_ms, now);
         limit = ct->aging_time_s > UINT64_MAX / 1000 ? UINT64_MAX : ct->aging_time_s * 1000;
         delay = limit > age ? limit - age : 0;
         ct->aging_timer = loop_timer_add(delay, aging_fire, ct);
